@@ -1,0 +1,1 @@
+"""cohortbot: the Slack bot that runs cohort-based leadership development programmes."""

@@ -1,0 +1,1 @@
+"""Database layer: typed models, engine and session handling, Alembic migrations."""

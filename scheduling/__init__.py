@@ -1,0 +1,1 @@
+"""The clock process: APScheduler wiring and the jobs it fires."""

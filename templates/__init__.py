@@ -1,0 +1,1 @@
+"""Jinja2 message templates and form definitions (data, not code)."""
