@@ -1,0 +1,128 @@
+"""The `cohortbot` command line: serve, socket, scheduler, db upgrade, manifest."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.clock import system_clock
+from bot.logging_setup import configure_logging
+from bot.manifest import render_manifest
+from bot.runtime import Runtime
+from bot.settings import Settings, SettingsError, load_settings
+from bot.web import serve_forever
+from scheduling.clock_process import parse_instant, run_forever, run_once
+
+logger = logging.getLogger("cohortbot")
+
+# Which settings each command cannot start without.
+REQUIRED = {
+    "serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+    "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
+    "scheduler": ("SLACK_BOT_TOKEN",),
+}
+
+
+class UsageError(Exception):
+    """A command-line argument is wrong; the message says which and why."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="cohortbot",
+        description="A Slack bot for cohort-based leadership development programmes.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="serve Slack's Request URL and /healthz over HTTP on $PORT")
+    commands.add_parser("socket", help="connect to Slack over Socket Mode (no public URL needed)")
+    scheduler = commands.add_parser(
+        "scheduler", help="run the clock process that sends what is due"
+    )
+    scheduler.add_argument("--once", action="store_true", help="do one pass and exit")
+    scheduler.add_argument(
+        "--now",
+        metavar="TIME",
+        help="with --once: act as if it were TIME (ISO 8601, programme time zone unless an offset "
+        "is given), e.g. 2017-02-01T09:00",
+    )
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply migrations up to the latest schema")
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument(
+        "--url", help="public base URL of `cohortbot serve`, e.g. https://example.org"
+    )
+    manifest.add_argument("--socket", action="store_true", help="for Socket Mode (no URL needed)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `cohortbot` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(os.environ, require=REQUIRED.get(args.command, ()))
+        return run(args, settings)
+    except (SettingsError, UsageError) as error:
+        print(f"cohortbot: {error}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Carry out the parsed command."""
+    if args.command == "manifest":
+        if not args.url and not args.socket:
+            raise UsageError("manifest needs --url https://your.host (or --socket for Socket Mode)")
+        print(render_manifest(args.url, socket_mode=args.socket), end="")
+        return 0
+
+    once_at = scheduler_instant(args, settings)
+    configure_logging(settings.secrets)
+    runtime = Runtime.build(settings)
+    runtime.prepare_database()
+    if args.command == "db":
+        logger.info("database is at the latest schema")
+        return 0
+    if args.command == "serve":
+        logger.info("serving Slack requests on port %d", settings.port)
+        serve_forever(runtime.wsgi_app(), settings.port)
+        return 0
+    if args.command == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(
+            runtime.bolt_app(socket_mode=True), settings.slack_app_token, web_client=runtime.client
+        )
+        handler.start()  # type: ignore[no-untyped-call]
+        return 0
+    deps = runtime.tick_dependencies()
+    if once_at is None:
+        run_forever(deps, runtime.clock, settings.timezone)
+        return 0
+    for result in run_once(deps, once_at):
+        print(f"{result.tick_id}: {result.summary}")
+    return 0
+
+
+def scheduler_instant(args: argparse.Namespace, settings: Settings) -> datetime | None:
+    """For `scheduler --once`, the instant to act as of; None for every other command."""
+    if args.command != "scheduler":
+        return None
+    if args.now and not args.once:
+        raise UsageError("--now only makes sense with --once")
+    if not args.once:
+        return None
+    if not args.now:
+        return system_clock()
+    try:
+        return parse_instant(args.now, settings.timezone)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

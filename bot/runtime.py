@@ -1,0 +1,76 @@
+"""Assembling the running parts from settings: database, Slack client, Bolt app, WSGI app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import create_app
+from bot.clock import Clock, system_clock
+from bot.roles import bootstrap_coordinators
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.web import create_wsgi_app
+from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
+from db.migrate import upgrade
+from scheduling.ticks import TickDependencies
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
+
+
+@dataclass
+class Runtime:
+    """The shared parts every process builds once."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    client: WebClient
+    clock: Clock
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
+        """Build the parts; nothing talks to Slack or the database yet."""
+        engine = create_engine_for(settings.database_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=make_session_factory(engine),
+            client=make_web_client(settings.slack_bot_token, settings.slack_api_url),
+            clock=clock,
+        )
+
+    def prepare_database(self) -> None:
+        """Migrate to the latest schema and grant the configured coordinators their role."""
+        upgrade(self.settings.database_url)
+        with unit_of_work(self.session_factory) as session:
+            bootstrap_coordinators(session, self.settings.coordinators, self.clock())
+
+    def bolt_app(self, *, socket_mode: bool = False) -> App:
+        """The Bolt app with every listener."""
+        return create_app(
+            self.settings,
+            session_factory=self.session_factory,
+            client=self.client,
+            clock=self.clock,
+            socket_mode=socket_mode,
+        )
+
+    def wsgi_app(self) -> WSGIApplication:
+        """The HTTP app: Slack's Request URL and /healthz."""
+        return create_wsgi_app(self.bolt_app(), partial(ping, self.engine))
+
+    def tick_dependencies(self) -> TickDependencies:
+        """What the clock process's ticks need."""
+        return TickDependencies(
+            uow=partial(unit_of_work, self.session_factory),
+            client=self.client,
+            settings=self.settings,
+        )

@@ -1,0 +1,531 @@
+"""SlackStandin: a loopback stand-in of Slack's Web API (and Socket Mode) for tests and demos.
+
+The real slack_sdk.WebClient talks to it when given `base_url=standin.api_url`. Every call is
+checked against Slack's published method table and recorded; contract violations become
+`problems`, which the pytest fixture turns into test failures.
+"""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable
+from types import TracebackType
+from typing import Any, Self, TypeVar, cast, overload
+
+from bot.standin import interaction_payloads
+from bot.standin.dispatch import Dispatcher
+from bot.standin.faults import Fault
+from bot.standin.http_server import StandinHTTPServer
+from bot.standin.methods import SlackError
+from bot.standin.recording import RecordedCall
+from bot.standin.socket_mode import SocketModeServer
+from bot.standin.workspace import (
+    TRIGGER_LIFETIME_SECONDS,
+    Channel,
+    Message,
+    ResponseUrl,
+    StoredView,
+    Trigger,
+    UploadedFile,
+    User,
+    Workspace,
+)
+
+CallMatcher = str | Callable[[RecordedCall], bool]
+T = TypeVar("T")
+
+
+def _takes_no_arguments(func: Callable[..., object]) -> bool:
+    """True for a zero-argument condition such as `lambda: standin.responses`."""
+    try:
+        parameters = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return not any(p.kind in positional and p.default is p.empty for p in parameters)
+
+
+def _call_matcher(predicate_or_method: CallMatcher) -> Callable[[RecordedCall], bool]:
+    """Turn a method name into a predicate on recorded calls."""
+    if isinstance(predicate_or_method, str):
+        method = predicate_or_method
+        return lambda call: call.method == method
+    return predicate_or_method
+
+
+class SlackStandin:
+    """A small in-memory Slack workspace behind Slack's Web API, on 127.0.0.1."""
+
+    def __init__(
+        self,
+        bot_token: str = "xoxb-test-token",
+        team_id: str = "T0001",
+        bot_user_id: str = "UBOT",
+        *,
+        app_token: str | None = None,
+        port: int = 0,
+        bot_name: str = "cohortbot",
+        scopes: Collection[str] | None = None,
+        epoch: int | None = None,
+        on_problem: Callable[[str], None] | None = None,
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self._port = port
+        workspace = Workspace(team_id=team_id, bot_user_id=bot_user_id)
+        if epoch is not None:
+            workspace.epoch = epoch
+        workspace.users[bot_user_id] = User(bot_user_id, bot_name, is_bot=True, team_id=team_id)
+        token_kinds = {bot_token: "bot"}
+        if app_token is not None:
+            token_kinds[app_token] = "app"
+        self._dispatcher = Dispatcher(
+            workspace=workspace, token_kinds=token_kinds, on_problem=on_problem
+        )
+        # None means "every scope granted"; a collection makes calls outside it fail missing_scope.
+        self._dispatcher.granted_scopes = scopes
+        self._dispatcher.open_socket_url = self._open_socket_url
+        self._httpd: StandinHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._socket_mode: SocketModeServer | None = None
+        self._problems_expected = False
+        self._stopping = False
+
+    # ------------------------------------------------------------------------ lifecycle
+    def start(self) -> Self:
+        """Bind 127.0.0.1 (port 0 picks a free one) and serve in a background thread."""
+        if self._httpd is not None:
+            return self
+        self._stopping = False
+        self._httpd = StandinHTTPServer(("127.0.0.1", self._port), self._dispatcher)
+        self._dispatcher.base_url = self.base_url
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="slack-standin-http",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close Socket Mode connections and stop serving; safe to call twice."""
+        # An app told to go away reconnects at once; it must not start a fresh server meanwhile.
+        self._stopping = True
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+            self._socket_mode = None
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The server's root, e.g. "http://127.0.0.1:50123"."""
+        if self._httpd is None:
+            raise RuntimeError("the stand-in has not been started")
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        """What WebClient(base_url=...) takes: base_url + "/api/"."""
+        return self.base_url + "/api/"
+
+    @property
+    def workspace(self) -> Workspace:
+        """The live workspace state (hold no references across threads you do not control)."""
+        return self._dispatcher.workspace
+
+    # ------------------------------------------------------------------------ workspace
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        email: str | None = None,
+        tz: str = "Europe/London",
+        is_admin: bool = False,
+        deleted: bool = False,
+        real_name: str | None = None,
+    ) -> User:
+        """Add (or replace) a workspace member."""
+        user = User(
+            user_id, name, email, tz, is_admin, deleted, real_name, team_id=self.workspace.team_id
+        )
+        with self._dispatcher.lock:
+            self.workspace.users[user_id] = user
+        return user
+
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        name: str,
+        is_archived: bool = False,
+        members: Iterable[str] = (),
+        is_private: bool = False,
+        bot_is_member: bool = True,
+    ) -> Channel:
+        """Add (or replace) a channel; `bot_is_member=False` makes posting fail not_in_channel."""
+        channel = Channel(
+            channel_id,
+            name,
+            is_archived=is_archived,
+            members=list(members),
+            is_private=is_private,
+            bot_is_member=bot_is_member,
+        )
+        with self._dispatcher.lock:
+            self.workspace.channels[channel_id] = channel
+        return channel
+
+    def add_message(
+        self,
+        channel: str,
+        *,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Message:
+        """Seed a message from someone other than the bot (e.g. a participant's reply)."""
+        with self._dispatcher.lock:
+            target = self.workspace.resolve_channel(channel)
+            if target is None:
+                raise KeyError(f"no conversation {channel!r}; add it with add_channel first")
+            message = Message(
+                target.id,
+                self.workspace.next_ts(),
+                text,
+                user,
+                thread_ts=thread_ts,
+                metadata=metadata,
+            )
+            self.workspace.history(target.id).append(message)
+        return message
+
+    def im_channel_id(self, user_id: str) -> str:
+        """The id conversations.open returns for a direct message with this user."""
+        return "D" + user_id[1:]
+
+    def messages_in(self, channel: str) -> list[Message]:
+        """Messages now in a conversation (by id, name or IM user id), oldest first."""
+        with self._dispatcher.lock:
+            target = self.workspace.resolve_channel(channel)
+            return list(self.workspace.history(target.id)) if target is not None else []
+
+    @property
+    def ephemeral_messages(self) -> list[dict[str, Any]]:
+        """Everything sent with chat.postEphemeral, in order."""
+        with self._dispatcher.lock:
+            return list(self.workspace.ephemeral)
+
+    @property
+    def views(self) -> dict[str, StoredView]:
+        """Modals opened or pushed, by view id."""
+        with self._dispatcher.lock:
+            return dict(self.workspace.views)
+
+    def home_view(self, user_id: str) -> StoredView | None:
+        """The Home tab last published for a user."""
+        with self._dispatcher.lock:
+            return self.workspace.home_views.get(user_id)
+
+    @property
+    def files(self) -> dict[str, UploadedFile]:
+        """Files uploaded through the external upload flow, by file id."""
+        with self._dispatcher.lock:
+            return dict(self.workspace.files)
+
+    # --------------------------------------------------------------------- interactions
+    def new_trigger_id(
+        self,
+        *,
+        user_id: str | None = None,
+        view_id: str | None = None,
+        lifetime: float = TRIGGER_LIFETIME_SECONDS,
+    ) -> str:
+        """Hand out a trigger_id, usable once within `lifetime` seconds (Slack: 3)."""
+        trigger_id = f"{int(time.time())}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+        trigger = Trigger(trigger_id, time.monotonic(), lifetime, user_id=user_id, view_id=view_id)
+        with self._dispatcher.lock:
+            self.workspace.triggers[trigger_id] = trigger
+        return trigger_id
+
+    def response_url(self) -> str:
+        """Hand out a response_url on the stand-in, usable five times in 30 minutes."""
+        token = secrets.token_urlsafe(16)
+        with self._dispatcher.lock:
+            self.workspace.response_urls[token] = ResponseUrl(token, time.monotonic())
+        return f"{self.base_url}/response/{token}"
+
+    def _user_name(self, user_id: str) -> str:
+        user = self.workspace.users.get(user_id)
+        return user.name if user is not None else user_id
+
+    def slash_command(
+        self, command: str, *, user_id: str, channel_id: str, text: str = ""
+    ) -> dict[str, Any]:
+        """A slash command payload with a fresh trigger_id and response_url."""
+        channel = self.workspace.channels.get(channel_id)
+        return interaction_payloads.slash_command(
+            team_id=self.workspace.team_id,
+            app_id=self.workspace.app_id,
+            command=command,
+            text=text,
+            user_id=user_id,
+            user_name=self._user_name(user_id),
+            channel_id=channel_id,
+            channel_name=channel.name if channel is not None else "directmessage",
+            trigger_id=self.new_trigger_id(user_id=user_id),
+            response_url=self.response_url(),
+        )
+
+    def block_actions(
+        self,
+        *,
+        user_id: str,
+        actions: list[dict[str, Any]],
+        channel_id: str | None = None,
+        message: dict[str, Any] | None = None,
+        view_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A block_actions payload, from a message or (with view_id) from an open view."""
+        view = None
+        if view_id is not None:
+            stored = self.views.get(view_id) or self.home_view(user_id)
+            if stored is None:
+                raise KeyError(f"no view {view_id!r}")
+            ws = self.workspace
+            view = stored.to_api(team_id=ws.team_id, app_id=ws.app_id, bot_id=ws.bot_id)
+        return interaction_payloads.block_actions(
+            team_id=self.workspace.team_id,
+            app_id=self.workspace.app_id,
+            user_id=user_id,
+            user_name=self._user_name(user_id),
+            actions=actions,
+            trigger_id=self.new_trigger_id(user_id=user_id, view_id=view_id),
+            response_url=self.response_url() if view_id is None else None,
+            channel_id=channel_id,
+            message=message,
+            view=view,
+        )
+
+    def view_submission(
+        self, view_id: str, *, user_id: str, values: dict[str, dict[str, dict[str, Any]]]
+    ) -> dict[str, Any]:
+        """A view_submission payload for an open modal, with the given state values."""
+        stored = self.views[view_id]
+        ws = self.workspace
+        return interaction_payloads.view_submission(
+            team_id=ws.team_id,
+            app_id=ws.app_id,
+            user_id=user_id,
+            user_name=self._user_name(user_id),
+            view=stored.to_api(team_id=ws.team_id, app_id=ws.app_id, bot_id=ws.bot_id),
+            values=values,
+            trigger_id=self.new_trigger_id(user_id=user_id, view_id=view_id),
+        )
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """An Events API event_callback body wrapping one event."""
+        ws = self.workspace
+        return interaction_payloads.event_callback(
+            team_id=ws.team_id, app_id=ws.app_id, bot_user_id=ws.bot_user_id, event=event
+        )
+
+    # ------------------------------------------------------------------------ recording
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Every Web API call answered so far, in order."""
+        return self._dispatcher.recorder.calls
+
+    def calls_to(self, method: str) -> list[RecordedCall]:
+        """The recorded calls to one method, in order."""
+        return [call for call in self.calls if call.method == method]
+
+    @property
+    def responses(self) -> list[tuple[str, dict[str, Any]]]:
+        """Accepted posts to response URLs, as (url, payload), in order."""
+        return self._dispatcher.recorder.responses
+
+    @property
+    def socket_mode_acks(self) -> list[dict[str, Any]]:
+        """Acknowledgements received over Socket Mode, in order."""
+        return self._dispatcher.recorder.acks
+
+    @property
+    def problems(self) -> list[str]:
+        """Contract violations by the client, in human-readable form."""
+        return self._dispatcher.recorder.problems
+
+    @property
+    def problems_expected(self) -> bool:
+        """True once the test has said it provokes problems on purpose."""
+        return self._problems_expected
+
+    def expect_problems(self) -> None:
+        """Declare that this test provokes contract violations, so teardown will not fail it."""
+        self._problems_expected = True
+
+    @overload
+    def wait_for(
+        self, predicate_or_method: CallMatcher, timeout: float = 5.0, *, count: int = 1
+    ) -> RecordedCall: ...
+
+    @overload
+    def wait_for(
+        self, predicate_or_method: Callable[[], T], timeout: float = 5.0, *, count: int = 1
+    ) -> T: ...
+
+    def wait_for(
+        self,
+        predicate_or_method: CallMatcher | Callable[[], T],
+        timeout: float = 5.0,
+        *,
+        count: int = 1,
+    ) -> RecordedCall | T:
+        """Wait for `count` matching calls (or a zero-argument condition to be truthy)."""
+        # A method name or a predicate on calls returns the count-th matching call; a predicate
+        # taking no arguments is polled until truthy and its result returned.
+        find: Callable[[], Any]
+        if callable(predicate_or_method) and _takes_no_arguments(predicate_or_method):
+            condition = cast(Callable[[], T], predicate_or_method)
+
+            def find() -> Any:
+                result = condition()
+                return result if result else None
+
+        else:
+            matches = _call_matcher(cast(CallMatcher, predicate_or_method))
+
+            def find() -> Any:
+                found = [call for call in self._dispatcher.recorder.calls if matches(call)]
+                return found[count - 1] if len(found) >= count else None
+
+        match = self._dispatcher.recorder.wait(find, timeout)
+        if match is None:
+            raise AssertionError(
+                f"nothing matched {predicate_or_method!r} within {timeout} s\n{self._summary()}"
+            )
+        return cast(RecordedCall | T, match)
+
+    def _summary(self) -> str:
+        """What has been recorded so far, for failure messages."""
+        calls = "\n".join(f"  {c.method} -> {c.status} {c.error or 'ok'}" for c in self.calls)
+        responses = "\n".join(f"  {payload!r:.160}" for _, payload in self.responses)
+        problems = "\n".join(f"  {problem}" for problem in self.problems)
+        return (
+            f"calls:\n{calls or '  (none)'}\nresponse_url posts:\n{responses or '  (none)'}\n"
+            f"problems:\n{problems or '  (none)'}"
+        )
+
+    def wait_for_response(
+        self,
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 5.0,
+    ) -> tuple[str, dict[str, Any]]:
+        """Wait until a response_url post (matching `predicate`, if given) arrives; return it."""
+
+        def find() -> tuple[str, dict[str, Any]] | None:
+            for url, payload in self._dispatcher.recorder.responses:
+                if predicate is None or predicate(payload):
+                    return url, payload
+            return None
+
+        match = self._dispatcher.recorder.wait(find, timeout)
+        if match is None:
+            raise AssertionError(
+                f"no matching response_url post within {timeout} s; got {self.responses!r}"
+            )
+        return match
+
+    # ------------------------------------------------------------------ fault injection
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        error: str = "ratelimited",
+        times: int = 1,
+    ) -> None:
+        """Fail the next calls: 429 with Retry-After, 5xx with an HTML page, else ok:false."""
+        fault = Fault(
+            status=status, error=error, retry_after=retry_after if status == 429 else None
+        )
+        with self._dispatcher.lock:
+            self._dispatcher.faults.queue(method, fault, times)
+
+    def drop_connection_next(self, method: str, *, times: int = 1) -> None:
+        """Close the socket without answering the next `times` calls to `method`."""
+        with self._dispatcher.lock:
+            self._dispatcher.faults.queue(method, Fault(status=0, drop_connection=True), times)
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Hold every call to `method` for `seconds` before answering (0 to stop)."""
+        with self._dispatcher.lock:
+            self._dispatcher.faults.set_delay(method, seconds)
+
+    def set_rate_limit(self, method: str, per_minute: int | None) -> None:
+        """Answer 429 (with Retry-After) beyond `per_minute` calls a minute; None lifts it."""
+        with self._dispatcher.lock:
+            self._dispatcher.faults.set_rate_limit(method, per_minute)
+
+    def stub(self, method: str, response: dict[str, Any]) -> None:
+        """Answer a (spec-checked) method with a fixed body, e.g. for one the stand-in lacks."""
+        with self._dispatcher.lock:
+            self._dispatcher.stubs[method] = dict(response)
+
+    # ---------------------------------------------------------------------- Socket Mode
+    def _open_socket_url(self) -> str:
+        """Start the Socket Mode server on first use and issue a one-time URL."""
+        if self.app_token is None:
+            raise SlackError("invalid_auth", "the stand-in was not given an app-level token")
+        if self._stopping:
+            raise SlackError("internal_error", "the stand-in is shutting down")
+        if self._socket_mode is None:
+            recorder = self._dispatcher.recorder
+            server = SocketModeServer(
+                app_id=self.workspace.app_id,
+                record_ack=recorder.add_ack,
+                note_problem=recorder.add_problem,
+            )
+            server.start()
+            self._socket_mode = server
+        return self._socket_mode.issue_url()
+
+    def socket_mode_send(
+        self, type_: str, payload: dict[str, Any], timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """Send a slash_commands/interactive/events_api envelope; return the app's ack."""
+        deadline = time.monotonic() + timeout
+        # The app may still be between apps.connections.open and its handshake.
+        while self._socket_mode is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if self._socket_mode is None:
+            raise AssertionError(f"no app opened a Socket Mode connection within {timeout} s")
+        return self._socket_mode.send(type_, payload, max(0.0, deadline - time.monotonic()))
+
+    def socket_mode_ask_to_reconnect(self) -> None:
+        """Send Slack's `disconnect` (refresh_requested) message to connected apps."""
+        if self._socket_mode is not None:
+            self._socket_mode.ask_to_reconnect()

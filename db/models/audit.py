@@ -1,0 +1,39 @@
+"""The append-only audit trail of changes made through the bot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, JSONType, UTCDateTime, utcnow
+
+__all__ = ["SYSTEM_ACTOR", "AuditEvent"]
+
+# Actor recorded for changes made by the scheduler or other automation.
+SYSTEM_ACTOR = "system"
+
+
+class AuditEvent(Base):
+    """Who did what to which record, with before and after snapshots.
+
+    No foreign keys: the trail must survive deletion of what it describes.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # Slack user id, or SYSTEM_ACTOR.
+    actor: Mapped[str] = mapped_column(sa.String(64), index=True)
+    # E.g. "application.status_changed", "session.moved".
+    action: Mapped[str] = mapped_column(sa.String(100))
+    entity_type: Mapped[str] = mapped_column(sa.String(64))
+    # A string so non-integer keys (e.g. Slack ids) fit too.
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    __table_args__ = (sa.Index(None, "entity_type", "entity_id"),)

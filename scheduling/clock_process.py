@@ -1,0 +1,85 @@
+"""The one long-running clock process (`cohortbot scheduler`), and its single-pass form (`--once`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+from scheduling.ticks import TICKS, Tick, TickDependencies
+
+logger = logging.getLogger(__name__)
+
+# A tick that could not fire on time (the process was busy or paused) still fires if it is late by
+# less than this; coalescing turns a backlog into one run.
+MISFIRE_GRACE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What one tick did."""
+
+    tick_id: str
+    summary: str
+
+
+def run_once(
+    deps: TickDependencies, now: datetime, ticks: Sequence[Tick] = TICKS
+) -> list[TickResult]:
+    """Run every tick once as of `now` (for `scheduler --once --now` and for tests)."""
+    return [TickResult(tick.id, tick.run(deps, now)) for tick in ticks]
+
+
+def build_scheduler(
+    deps: TickDependencies, clock: Clock, timezone: ZoneInfo, ticks: Sequence[Tick] = TICKS
+) -> BlockingScheduler:
+    """An APScheduler that fires each tick on its interval, in memory, one run at a time."""
+    scheduler = BlockingScheduler(
+        timezone=timezone,
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+    )
+
+    def fire(tick: Tick) -> None:
+        logger.info("%s: %s", tick.id, tick.run(deps, clock()))
+
+    for tick in ticks:
+        scheduler.add_job(
+            fire,
+            trigger=IntervalTrigger(seconds=tick.every_seconds, timezone=timezone),
+            args=[tick],
+            id=tick.id,
+            name=tick.id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            next_run_time=clock(),
+        )
+    return scheduler
+
+
+def run_forever(deps: TickDependencies, clock: Clock, timezone: ZoneInfo) -> None:
+    """Fire the ticks on their intervals until the process is stopped."""
+    scheduler = build_scheduler(deps, clock, timezone)
+    logger.info("clock process started with %d tick(s)", len(scheduler.get_jobs()))
+    scheduler.start()
+
+
+def parse_instant(text: str, timezone: ZoneInfo) -> datetime:
+    """An ISO 8601 date and time; without an offset it is read in `timezone`."""
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"--now must be a date and time such as 2017-02-01T09:00 (got {text!r})"
+        ) from None
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone)

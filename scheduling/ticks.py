@@ -1,0 +1,44 @@
+"""The clock process's few static ticks: each opens its own unit of work and calls a service.
+
+The database, not APScheduler, holds what is owed to whom; a tick only asks "what is due now?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk import WebClient
+
+from bot.app_context import UnitOfWork
+from bot.event_log import purge_processed_events
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class TickDependencies:
+    """What a tick may use."""
+
+    uow: UnitOfWork
+    client: WebClient
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A job the clock process fires every `every_seconds`."""
+
+    id: str
+    every_seconds: int
+    run: Callable[[TickDependencies, datetime], str]
+
+
+def purge_events(deps: TickDependencies, now: datetime) -> str:
+    """Forget Slack event ids too old to be retried."""
+    with deps.uow() as session:
+        purged = purge_processed_events(session, now)
+    return f"forgot {purged} processed Slack event id(s)"
+
+
+TICKS: tuple[Tick, ...] = (Tick("purge-processed-events", every_seconds=3600, run=purge_events),)

@@ -1,0 +1,193 @@
+"""The `cohortbot` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.standin import SlackStandin
+from bot.standin.inbound import SlackSender
+from tests.fixtures.bot import PARTICIPANT, SIGNING_SECRET
+
+
+def cohortbot(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def base_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with none of cohortbot's variables, and an empty SQLite database path."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "COHORTBOT_", "DATABASE_URL", "PORT"))
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+    return env
+
+
+@pytest.mark.parametrize(
+    ("command", "present", "missing"),
+    [
+        (["serve"], {}, "SLACK_BOT_TOKEN"),
+        (["serve"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        (["socket"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        (["scheduler"], {}, "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_missing_setting_stops_start_up_with_one_line(
+    command: list[str],
+    present: dict[str, str],
+    missing: str,
+    base_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    result = cohortbot(*command, env={**base_env, **present}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [lines[0]] and lines[0].startswith(
+        f"cohortbot: {missing} is not set; expected "
+    )
+
+
+def test_malformed_setting_stops_start_up(base_env: dict[str, str], tmp_path: Path) -> None:
+    result = cohortbot(
+        "db", "upgrade", env={**base_env, "COHORTBOT_TIMEZONE": "Mars/Olympus"}, cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert "COHORTBOT_TIMEZONE is not a known time zone" in result.stderr
+
+
+def test_db_upgrade_creates_the_schema(base_env: dict[str, str], tmp_path: Path) -> None:
+    result = cohortbot("db", "upgrade", env=base_env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cli.db").exists()
+    again = cohortbot("db", "upgrade", env=base_env, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
+def test_manifest_is_yaml_pointing_at_the_request_url(
+    base_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = cohortbot("manifest", "--url", "https://example.org/", env=base_env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    manifest = yaml.safe_load(result.stdout)
+    assert manifest["features"]["slash_commands"][0]["url"] == "https://example.org/slack/events"
+    assert (
+        manifest["settings"]["interactivity"]["request_url"] == "https://example.org/slack/events"
+    )
+    assert (
+        manifest["settings"]["event_subscriptions"]["request_url"]
+        == "https://example.org/slack/events"
+    )
+
+
+def test_manifest_without_url_says_what_is_needed(base_env: dict[str, str], tmp_path: Path) -> None:
+    result = cohortbot("manifest", env=base_env, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "--url" in result.stderr
+
+
+def test_scheduler_once_runs_what_is_due_and_exits(
+    base_env: dict[str, str], tmp_path: Path, standin: SlackStandin
+) -> None:
+    env = {**base_env, "SLACK_BOT_TOKEN": standin.bot_token, "SLACK_API_URL": standin.api_url}
+
+    result = cohortbot("scheduler", "--once", "--now", "2017-02-01T09:00", env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "purge-processed-events: forgot 0 processed Slack event id(s)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--once", "--now", "1st February"],
+            "--now must be a date and time such as 2017-02-01T09:00",
+        ),
+        (["--now", "2017-02-01T09:00"], "--now only makes sense with --once"),
+    ],
+)
+def test_scheduler_rejects_bad_arguments(
+    args: list[str], message: str, base_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = cohortbot(
+        "scheduler", *args, env={**base_env, "SLACK_BOT_TOKEN": "xoxb-1"}, cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_answers_slack_and_health_checks(
+    base_env: dict[str, str], tmp_path: Path, standin: SlackStandin
+) -> None:
+    port = free_port()
+    env = {
+        **base_env,
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    assert json.loads(response.read())["status"] == "ok"
+                    break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline, "cohortbot serve did not start"
+                time.sleep(0.1)
+
+        result = SlackSender(base + "/slack/events", SIGNING_SECRET).slash_command(
+            PARTICIPANT, "help", response_url=standin.response_url()
+        )
+        assert result.status == 200
+        assert "/cohort status" in result.json()["text"]
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert standin.bot_token not in stderr and SIGNING_SECRET not in stderr

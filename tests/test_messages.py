@@ -1,0 +1,94 @@
+"""Message copy: escaping, dates as people read them, and the command catalogue."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import command_catalogue as catalogue
+from bot.blocks import Message, help_message, section
+from bot.errors import InvalidInput
+from bot.mrkdwn import Mrkdwn, escape, mention
+from bot.render import render
+from bot.timefmt import format_day, format_when
+from handlers.commands import SUBCOMMANDS
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_escape_neutralises_slack_control_sequences() -> None:
+    assert escape("<!channel> & <@U123|boss>") == "&lt;!channel&gt; &amp; &lt;@U123|boss&gt;"
+
+
+@given(st.text())
+def test_escaped_text_never_contains_angle_brackets(text: str) -> None:
+    escaped = escape(text)
+    assert "<" not in escaped and ">" not in escaped
+
+
+def test_trusted_mrkdwn_is_left_alone() -> None:
+    assert escape(mention("U123")) == "<@U123>"
+    assert escape(Mrkdwn("<https://example.org|a link>")) == "<https://example.org|a link>"
+
+
+def test_templates_escape_every_value() -> None:
+    text = render("unknown_subcommand.j2", command="/cohort", name="<!here>", suggestion=None)
+
+    assert "&lt;!here&gt;" in text and "<!here>" not in text
+
+
+@pytest.mark.parametrize(
+    ("instant", "shown"),
+    [
+        (datetime(2017, 7, 4, 9, 0, tzinfo=UTC), "Tue 4 Jul, 10:00"),  # BST
+        (datetime(2017, 2, 1, 9, 0, tzinfo=UTC), "Wed 1 Feb, 09:00"),  # GMT
+        (datetime(2017, 3, 26, 1, 30, tzinfo=UTC), "Sun 26 Mar, 02:30"),  # just after the change
+    ],
+)
+def test_dates_read_like_tue_4_jul_10_00(instant: datetime, shown: str) -> None:
+    assert format_when(instant, LONDON) == shown
+
+
+def test_dates_follow_the_readers_time_zone() -> None:
+    instant = datetime(2017, 7, 4, 9, 0, tzinfo=UTC)
+
+    assert format_when(instant, ZoneInfo("America/New_York")) == "Tue 4 Jul, 05:00"
+    assert format_day(date(2017, 12, 25)) == "Mon 25 Dec"
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        format_when(datetime(2017, 7, 4, 9, 0), LONDON)
+
+
+def test_every_catalogued_subcommand_has_a_handler_and_no_more() -> None:
+    assert set(SUBCOMMANDS) == {sub.name for sub in catalogue.CATALOGUE}
+
+
+def test_parse_splits_words_and_honours_quotes() -> None:
+    assert catalogue.parse('Status "two words" x') == catalogue.Invocation(
+        "status", ("two words", "x")
+    )
+    assert catalogue.parse("   ") == catalogue.Invocation("help", ())
+    with pytest.raises(InvalidInput):
+        catalogue.parse('"open')
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("stat", "status"), ("hlep", "help"), ("zzzzzz", None)]
+)
+def test_closest_subcommand(typed: str, meant: str | None) -> None:
+    match = catalogue.closest(typed)
+    assert (match.name if match else None) == meant
+
+
+def test_messages_need_fallback_text_and_at_most_fifty_blocks() -> None:
+    with pytest.raises(ValueError, match="fallback"):
+        Message(text="", blocks=(section("x"),))
+    with pytest.raises(ValueError, match="50"):
+        Message(text="x", blocks=tuple(section("x") for _ in range(51)))
+    assert help_message(catalogue.CATALOGUE).as_kwargs()["text"]
