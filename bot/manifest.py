@@ -21,6 +21,9 @@ BOT_SCOPES: dict[str, str] = {
     "files:write": "calendar (.ics) files, charts and exports",
 }
 
+# The app-level token that Socket Mode connects with needs this one scope.
+APP_TOKEN_SCOPE = "connections:write"
+
 BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)
 
 

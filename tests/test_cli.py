@@ -33,9 +33,8 @@ def cohortbot(
     )
 
 
-@pytest.fixture
-def base_env(tmp_path: Path) -> dict[str, str]:
-    """An environment with none of cohortbot's variables, and an empty SQLite database path."""
+def clean_environment(tmp_path: Path) -> dict[str, str]:
+    """This process's environment without cohortbot's variables, with a fresh SQLite database."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -43,6 +42,12 @@ def base_env(tmp_path: Path) -> dict[str, str]:
     }
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
     return env
+
+
+@pytest.fixture
+def base_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with none of cohortbot's variables, and an empty SQLite database path."""
+    return clean_environment(tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,10 @@ class SlackStandin:
         self._problems_expected = False
         self._stopping = False
 
+    def grant_only(self, scopes: Collection[str]) -> None:
+        """From now on, answer `missing_scope` to calls that need a scope outside `scopes`."""
+        self._dispatcher.granted_scopes = tuple(scopes)
+
     # ------------------------------------------------------------------------ lifecycle
     def start(self) -> Self:
         """Bind 127.0.0.1 (port 0 picks a free one) and serve in a background thread."""
