@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations up to the latest schema")
+    commands.add_parser(
+        "demo", help="run the bot against a local Slack stand-in and type /cohort commands at it"
+    )
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `cohortbot serve`, e.g. https://example.org"
@@ -80,6 +83,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(render_manifest(args.url, socket_mode=args.socket), end="")
         return 0
 
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        configure_logging(settings.secrets, level=logging.WARNING)
+        run_demo(settings, sys.stdin, sys.stdout)
+        return 0
     once_at = scheduler_instant(args, settings)
     configure_logging(settings.secrets)
     runtime = Runtime.build(settings)

@@ -31,7 +31,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _seed(standin: SlackStandin) -> None:
+def seed_demo_workspace(standin: SlackStandin) -> None:
     """A few people and a channel, so a demo has someone to talk to."""
     standin.add_user("U0ADA", name="ada", email="ada@example.org", real_name="Ada Lovelace")
     standin.add_user("U0GRACE", name="grace", email="grace@example.org", tz="America/New_York")
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         on_problem=lambda problem: print(f"PROBLEM: {problem}", file=sys.stderr, flush=True),
     )
     if not args.no_demo_data:
-        _seed(standin)
+        seed_demo_workspace(standin)
     with standin:
         print(f"Slack stand-in API URL: {standin.api_url}", flush=True)
         print(f"Recorded calls:         {standin.base_url}/_standin/calls", flush=True)
