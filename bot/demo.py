@@ -41,7 +41,7 @@ def run_demo(settings: Settings, typed: Iterable[str], out: TextIO) -> None:
         runtime.prepare_database()
         server = RunningServer(runtime.wsgi_app(), port=settings.port).start()
         try:
-            sender = SlackSender(server.url + SLACK_PATH, signing_secret)
+            sender = SlackSender(server.url + SLACK_PATH, signing_secret, standin)
             print(f"cohortbot is serving {server.url}{SLACK_PATH}", file=out)
             print(
                 f"Slack stand-in: {standin.api_url} (calls at {standin.base_url}/_standin/calls)",
@@ -62,15 +62,15 @@ def run_demo(settings: Settings, typed: Iterable[str], out: TextIO) -> None:
 
 def reply_to(sender: SlackSender, standin: SlackStandin, text: str) -> str:
     """Send one command and return the bot's reply as a terminal would show it."""
-    response_url = standin.response_url()
-    result = sender.slash_command(DEMO_USER, text, response_url=response_url)
+    result = sender.slash_command(DEMO_USER, text)
     if result.status != 200:
         return f"(the bot answered HTTP {result.status})"
     payload: dict[str, Any] | None = result.json() if result.body else None
     if not payload:
 
         def posted() -> dict[str, Any] | None:
-            return next((p for url, p in standin.responses if url == response_url), None)
+            return next((p for url, p in standin.responses if url == result.response_url), None)
 
         payload = standin.wait_for(posted, timeout=REPLY_TIMEOUT_SECONDS)
+        assert payload is not None  # wait_for raises rather than return a falsy result
     return html.unescape(str(payload["text"])) + "\n"

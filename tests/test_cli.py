@@ -19,6 +19,18 @@ from bot.standin.inbound import SlackSender
 from tests.fixtures.bot import PARTICIPANT, SIGNING_SECRET
 
 
+def start_cohortbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """Start a long-running `cohortbot` command (serve, socket) in the background."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def cohortbot(
     *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
@@ -166,14 +178,7 @@ def test_serve_answers_slack_and_health_checks(
         "SLACK_API_URL": standin.api_url,
         "PORT": str(port),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cohortbot("serve", env=env, cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -187,8 +192,8 @@ def test_serve_answers_slack_and_health_checks(
                 assert time.monotonic() < deadline, "cohortbot serve did not start"
                 time.sleep(0.1)
 
-        result = SlackSender(base + "/slack/events", SIGNING_SECRET).slash_command(
-            PARTICIPANT, "help", response_url=standin.response_url()
+        result = SlackSender(base + "/slack/events", SIGNING_SECRET, standin).slash_command(
+            PARTICIPANT, "help"
         )
         assert result.status == 200
         assert "/cohort status" in result.json()["text"]

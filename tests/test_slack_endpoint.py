@@ -19,7 +19,7 @@ def reply_text(result_json: dict[str, object]) -> str:
 def test_help_lists_every_subcommand_with_blocks_and_fallback_text(
     slack: SlackSender, standin: SlackStandin
 ) -> None:
-    result = slack.slash_command(PARTICIPANT, "help", response_url=standin.response_url())
+    result = slack.slash_command(PARTICIPANT, "help")
 
     assert result.status == 200
     reply = result.json()
@@ -29,7 +29,7 @@ def test_help_lists_every_subcommand_with_blocks_and_fallback_text(
 
 
 def test_empty_command_shows_help(slack: SlackSender, standin: SlackStandin) -> None:
-    result = slack.slash_command(PARTICIPANT, "", response_url=standin.response_url())
+    result = slack.slash_command(PARTICIPANT, "")
 
     assert "/cohort help" in reply_text(result.json())
 
@@ -37,7 +37,7 @@ def test_empty_command_shows_help(slack: SlackSender, standin: SlackStandin) -> 
 def test_unknown_subcommand_names_the_closest_match(
     slack: SlackSender, standin: SlackStandin
 ) -> None:
-    result = slack.slash_command(PARTICIPANT, "stauts", response_url=standin.response_url())
+    result = slack.slash_command(PARTICIPANT, "stauts")
 
     assert result.status == 200
     text = reply_text(result.json())
@@ -48,7 +48,7 @@ def test_unknown_subcommand_names_the_closest_match(
 def test_unknown_subcommand_with_no_close_match_points_to_help(
     slack: SlackSender, standin: SlackStandin
 ) -> None:
-    result = slack.slash_command(PARTICIPANT, "photosynthesis", response_url=standin.response_url())
+    result = slack.slash_command(PARTICIPANT, "photosynthesis")
 
     assert "Try `/cohort help`" in reply_text(result.json())
 
@@ -56,7 +56,7 @@ def test_unknown_subcommand_with_no_close_match_points_to_help(
 def test_user_text_is_escaped_so_it_cannot_mention_everyone(
     slack: SlackSender, standin: SlackStandin
 ) -> None:
-    result = slack.slash_command(PARTICIPANT, "<!channel>", response_url=standin.response_url())
+    result = slack.slash_command(PARTICIPANT, "<!channel>")
 
     text = reply_text(result.json())
     assert "<!channel>" not in text
@@ -66,22 +66,18 @@ def test_user_text_is_escaped_so_it_cannot_mention_everyone(
 def test_unbalanced_quote_gets_a_specific_message(
     slack: SlackSender, standin: SlackStandin
 ) -> None:
-    result = slack.slash_command(
-        PARTICIPANT, 'status "unfinished', response_url=standin.response_url()
-    )
+    result = slack.slash_command(PARTICIPANT, 'status "unfinished')
 
     assert "quotation mark is not closed" in reply_text(result.json())
 
 
 def test_status_answers_through_the_response_url(slack: SlackSender, standin: SlackStandin) -> None:
-    response_url = standin.response_url()
-
-    result = slack.slash_command(COORDINATOR, "status", response_url=response_url)
+    result = slack.slash_command(COORDINATOR, "status")
 
     assert result.status == 200
     standin.wait_for(lambda: standin.responses)
     url, payload = standin.responses[0]
-    assert url == response_url
+    assert url == result.response_url
     assert "*Your roles:* coordinator" in payload["text"]
     assert "*Database:*" in payload["text"]
 
@@ -89,7 +85,7 @@ def test_status_answers_through_the_response_url(slack: SlackSender, standin: Sl
 def test_workspace_admins_are_coordinators(slack: SlackSender, standin: SlackStandin) -> None:
     standin.add_user("UADMIN01", name="Ada Admin", is_admin=True)
 
-    slack.slash_command("UADMIN01", "status", response_url=standin.response_url())
+    slack.slash_command("UADMIN01", "status")
 
     standin.wait_for(lambda: standin.responses)
     assert "*Your roles:* coordinator" in standin.responses[0][1]["text"]
@@ -101,7 +97,7 @@ def test_slow_work_happens_after_the_acknowledgement(
     # Slack gives up on a command not acknowledged within 3 seconds.
     standin.delay("users.info", 3.5)
 
-    result = slack.slash_command(PARTICIPANT, "status", response_url=standin.response_url())
+    result = slack.slash_command(PARTICIPANT, "status")
 
     assert result.status == 200
     assert result.seconds < 3.0
@@ -115,7 +111,7 @@ def test_rate_limited_call_waits_for_retry_after_then_succeeds(
     standin.fail_next("users.info", status=429, retry_after=1)
     started = time.monotonic()
 
-    slack.slash_command(PARTICIPANT, "status", response_url=standin.response_url())
+    slack.slash_command(PARTICIPANT, "status")
 
     standin.wait_for(lambda: standin.responses, timeout=10)
     assert time.monotonic() - started >= 1.0
@@ -128,7 +124,7 @@ def test_failure_after_acknowledgement_is_reported_to_the_user(
 ) -> None:
     standin.fail_next("users.info", status=200, error="user_not_found")
 
-    slack.slash_command(PARTICIPANT, "status", response_url=standin.response_url())
+    slack.slash_command(PARTICIPANT, "status")
 
     standin.wait_for(lambda: standin.responses)
     assert "something went wrong on our side" in standin.responses[0][1]["text"]
@@ -179,8 +175,8 @@ def test_request_older_than_five_minutes_is_rejected(slack: SlackSender) -> None
 def test_signature_by_another_secret_is_rejected(
     bot_server: RunningServer, standin: SlackStandin
 ) -> None:
-    impostor = SlackSender(bot_server.url + "/slack/events", "0123456789abcdef0123456789abcdef")
+    impostor = SlackSender(bot_server.url + "/slack/events", "0123456789abcdef" * 2, standin)
 
-    result = impostor.slash_command(PARTICIPANT, "help", response_url=standin.response_url())
+    result = impostor.slash_command(PARTICIPANT, "help")
 
     assert result.status == 401

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from bot.manifest import APP_TOKEN_SCOPE, BOT_SCOPES
 from bot.standin import SlackStandin
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_cli import clean_environment
+from tests.test_cli import clean_environment, start_cohortbot
 
 
 @pytest.fixture
@@ -27,14 +26,7 @@ def socket_process(standin: SlackStandin, tmp_path: Path) -> Iterator[subprocess
         "SLACK_API_URL": standin.api_url,
         "COHORTBOT_COORDINATORS": COORDINATOR,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "socket"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cohortbot("socket", env=env, cwd=tmp_path)
     yield process
     process.terminate()
     _, stderr = process.communicate(timeout=10)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.standin.standin import SlackStandin
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -36,6 +38,8 @@ class InboundResult:
     status: int
     body: bytes
     seconds: float
+    # Where the bot may answer a slash command later; the stand-in records what arrives there.
+    response_url: str | None = None
 
     def json(self) -> Any:
         """The body parsed as JSON."""
@@ -43,47 +47,30 @@ class InboundResult:
 
 
 class SlackSender:
-    """Sends signed slash commands, interactions and events to a bot's Request URL."""
+    """Sends signed slash commands, interactions and events, shaped by `workspace`, to a bot."""
 
     def __init__(
         self,
         request_url: str,
         signing_secret: str,
+        workspace: SlackStandin,
         *,
-        team_id: str = "T0001",
         epoch_seconds: Callable[[], float] = time.time,
     ) -> None:
         self.request_url = request_url
         self.signing_secret = signing_secret
-        self.team_id = team_id
+        self.workspace = workspace
         self._epoch_seconds = epoch_seconds
 
     def slash_command(
-        self,
-        user_id: str,
-        text: str,
-        *,
-        response_url: str,
-        command: str = "/cohort",
-        trigger_id: str | None = None,
-        channel_id: str = "C0GENERAL",
+        self, user_id: str, text: str, *, command: str = "/cohort", channel_id: str = "C0GENERAL"
     ) -> InboundResult:
-        """Send a slash command as a user typed it."""
-        fields = {
-            "token": "deprecated-verification-token",
-            "team_id": self.team_id,
-            "team_domain": "standin",
-            "channel_id": channel_id,
-            "channel_name": "general",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0COHORTBOT",
-            "response_url": response_url,
-            "trigger_id": trigger_id or f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
-        }
-        return self.post(urllib.parse.urlencode(fields).encode(), FORM)
+        """Send a slash command as `user_id` typed it."""
+        fields = self.workspace.slash_command(
+            command, user_id=user_id, channel_id=channel_id, text=text
+        )
+        result = self.post(urllib.parse.urlencode(fields).encode(), FORM)
+        return replace(result, response_url=fields["response_url"])
 
     def interaction(self, payload: Mapping[str, Any]) -> InboundResult:
         """Send a block action, view submission or similar interaction payload."""
@@ -94,15 +81,9 @@ class SlackSender:
         self, event: Mapping[str, Any], *, event_id: str | None = None, retry_num: int | None = None
     ) -> InboundResult:
         """Send an Events API callback; a retry repeats the `event_id` with retry headers."""
-        envelope = {
-            "token": "deprecated-verification-token",
-            "team_id": self.team_id,
-            "api_app_id": "A0COHORTBOT",
-            "event": dict(event),
-            "type": "event_callback",
-            "event_id": event_id or "Ev" + secrets.token_hex(6).upper(),
-            "event_time": int(self._epoch_seconds()),
-        }
+        envelope = self.workspace.event(dict(event))
+        if event_id is not None:
+            envelope["event_id"] = event_id
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
