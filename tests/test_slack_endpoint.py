@@ -180,3 +180,13 @@ def test_signature_by_another_secret_is_rejected(
     result = impostor.slash_command(PARTICIPANT, "help")
 
     assert result.status == 401
+
+
+def test_dropped_connection_to_slack_is_retried(slack: SlackSender, standin: SlackStandin) -> None:
+    standin.drop_connection_next("users.info")
+
+    slack.slash_command(PARTICIPANT, "status")
+
+    standin.wait_for(lambda: standin.responses, timeout=10)
+    assert "*Your roles:*" in standin.responses[0][1]["text"]
+    assert len(standin.calls_to("users.info")) == 2
