@@ -80,7 +80,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "manifest":
         if not args.url and not args.socket:
             raise UsageError("manifest needs --url https://your.host (or --socket for Socket Mode)")
-        print(render_manifest(args.url, socket_mode=args.socket), end="")
+        from handlers.commands import CATALOGUE
+        from handlers.events import SUBSCRIBED_EVENTS
+
+        manifest = render_manifest(args.url, CATALOGUE, SUBSCRIBED_EVENTS, socket_mode=args.socket)
+        print(manifest, end="")
         return 0
 
     if args.command == "demo":

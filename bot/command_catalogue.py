@@ -1,13 +1,14 @@
-"""The `/cohort` subcommands: names, usage and one-line summaries, as data.
+"""The `/cohort` subcommands as users see them: names, usage and one-line summaries.
 
-Help, the unknown-subcommand suggestion and the app manifest all read this one list; the handlers
-register a function for every entry (a test checks the two agree).
+The handlers pair each entry with the function that serves it; help, the unknown-subcommand
+suggestion and the app manifest are all built from that one list.
 """
 
 from __future__ import annotations
 
 import difflib
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput
@@ -27,12 +28,6 @@ class Subcommand:
     def usage(self) -> str:
         """'/cohort name arguments'."""
         return f"{COMMAND} {self.name} {self.arguments}".rstrip()
-
-
-CATALOGUE: tuple[Subcommand, ...] = (
-    Subcommand("help", "", "List the commands you can use, with one line on each."),
-    Subcommand("status", "", "Check that cohortbot is working and see the roles you hold."),
-)
 
 
 @dataclass(frozen=True)
@@ -56,12 +51,8 @@ def parse(text: str) -> Invocation:
     return Invocation(words[0].lower(), tuple(words[1:]))
 
 
-def find(name: str) -> Subcommand | None:
-    """The subcommand called `name`, if there is one."""
-    return next((sub for sub in CATALOGUE if sub.name == name), None)
-
-
-def closest(name: str) -> Subcommand | None:
+def closest(name: str, catalogue: Sequence[Subcommand]) -> Subcommand | None:
     """The subcommand whose name is most like `name`, when one is close enough to suggest."""
-    matches = difflib.get_close_matches(name, [sub.name for sub in CATALOGUE], n=1, cutoff=0.5)
-    return find(matches[0]) if matches else None
+    by_name = {sub.name: sub for sub in catalogue}
+    matches = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
+    return by_name[matches[0]] if matches else None

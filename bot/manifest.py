@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
 from bot import command_catalogue as catalogue
+from bot.command_catalogue import Subcommand
 from bot.web import SLACK_PATH
 
 # Each scope is here for a reason a reviewer at the workspace can check.
@@ -24,10 +26,14 @@ BOT_SCOPES: dict[str, str] = {
 # The app-level token that Socket Mode connects with needs this one scope.
 APP_TOKEN_SCOPE = "connections:write"
 
-BOT_EVENTS: tuple[str, ...] = ("app_home_opened",)
 
-
-def build_manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, Any]:
+def build_manifest(
+    url: str | None,
+    subcommands: Sequence[Subcommand],
+    events: Sequence[str],
+    *,
+    socket_mode: bool = False,
+) -> dict[str, Any]:
     """The manifest as data; `url` is the public base URL (not needed for Socket Mode)."""
     if not socket_mode and not url:
         raise ValueError("a public URL is needed unless the app uses Socket Mode")
@@ -39,7 +45,7 @@ def build_manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, A
     command = {
         "command": catalogue.COMMAND,
         "description": "Run your leadership development programme",
-        "usage_hint": " | ".join(sub.name for sub in catalogue.CATALOGUE),
+        "usage_hint": " | ".join(sub.name for sub in subcommands),
         # Slack then sends mentions as <@U123|name>, which cannot be confused with plain text.
         "should_escape": True,
     }
@@ -61,7 +67,7 @@ def build_manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, A
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
-            "event_subscriptions": with_url({"bot_events": list(BOT_EVENTS)}),
+            "event_subscriptions": with_url({"bot_events": list(events)}),
             "interactivity": with_url({"is_enabled": True}),
             "org_deploy_enabled": False,
             "socket_mode_enabled": socket_mode,
@@ -70,7 +76,13 @@ def build_manifest(url: str | None, *, socket_mode: bool = False) -> dict[str, A
     }
 
 
-def render_manifest(url: str | None, *, socket_mode: bool = False) -> str:
+def render_manifest(
+    url: str | None,
+    subcommands: Sequence[Subcommand],
+    events: Sequence[str],
+    *,
+    socket_mode: bool = False,
+) -> str:
     """The manifest as YAML, ready to paste."""
-    manifest = build_manifest(url, socket_mode=socket_mode)
+    manifest = build_manifest(url, subcommands, events, socket_mode=socket_mode)
     return str(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))

@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.blocks import StatusFacts
+from bot.blocks.general import StatusFacts
 from bot.roles import roles_of
 from db.models import Programme
 

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.app_context import UnitOfWork
 from bot.event_log import purge_processed_events
 from bot.settings import Settings
+from scheduling.delivery import deliver_due
 
 
 @dataclass(frozen=True)
@@ -41,4 +42,12 @@ def purge_events(deps: TickDependencies, now: datetime) -> str:
     return f"forgot {purged} processed Slack event id(s)"
 
 
-TICKS: tuple[Tick, ...] = (Tick("purge-processed-events", every_seconds=3600, run=purge_events),)
+def deliver_outbox(deps: TickDependencies, now: datetime) -> str:
+    """Send the messages that are due."""
+    return str(deliver_due(deps.uow, deps.client, now))
+
+
+TICKS: tuple[Tick, ...] = (
+    Tick("deliver-outbox", every_seconds=10, run=deliver_outbox),
+    Tick("purge-processed-events", every_seconds=3600, run=purge_events),
+)

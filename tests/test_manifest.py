@@ -2,47 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from bot import command_catalogue as catalogue
-from bot.manifest import BOT_EVENTS, build_manifest
-from handlers import events
+from bot.manifest import build_manifest
+from handlers.commands import CATALOGUE
+from handlers.events import SUBSCRIBED_EVENTS
+
+
+def manifest(url: str | None = "https://example.org", **kw: Any) -> dict[str, Any]:
+    return build_manifest(url, CATALOGUE, SUBSCRIBED_EVENTS, **kw)
 
 
 def test_manifest_declares_the_command_and_its_subcommands() -> None:
-    manifest = build_manifest("https://example.org")
+    (command,) = manifest()["features"]["slash_commands"]
 
-    (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/cohort"
-    for sub in catalogue.CATALOGUE:
+    for sub in CATALOGUE:
         assert sub.name in command["usage_hint"]
 
 
-def test_every_subscribed_event_has_a_listener() -> None:
-    # Bolt answers 404 to an event nobody listens for, and Slack would keep retrying it.
-    registered = {
-        name.removeprefix("handle_event_")
-        for name in dir(events)
-        if name.startswith("handle_event_")
-    }
+def test_manifest_subscribes_to_the_events_the_app_listens_for() -> None:
+    events = manifest()["settings"]["event_subscriptions"]["bot_events"]
 
-    assert set(BOT_EVENTS) <= registered
+    assert events == list(SUBSCRIBED_EVENTS)
+    assert "app_home_opened" in events
 
 
 def test_socket_mode_manifest_has_no_urls() -> None:
-    manifest = build_manifest(None, socket_mode=True)
+    socket = manifest(None, socket_mode=True)
 
-    assert manifest["settings"]["socket_mode_enabled"] is True
-    assert "request_url" not in manifest["settings"]["interactivity"]
-    assert "url" not in manifest["features"]["slash_commands"][0]
+    assert socket["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in socket["settings"]["interactivity"]
+    assert "url" not in socket["features"]["slash_commands"][0]
 
 
 def test_http_manifest_needs_a_url() -> None:
     with pytest.raises(ValueError, match="public URL"):
-        build_manifest(None)
+        manifest(None)
 
 
 def test_scopes_include_history_for_reconciling_sends() -> None:
-    scopes = build_manifest("https://example.org")["oauth_config"]["scopes"]["bot"]
+    scopes = manifest()["oauth_config"]["scopes"]["bot"]
 
     assert {"commands", "chat:write", "im:write", "im:history", "users:read"} <= set(scopes)

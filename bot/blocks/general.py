@@ -1,54 +1,16 @@
-"""Block Kit builders: plain data in, `slack_sdk.models` blocks out, always with fallback text."""
+"""Block Kit for help, status and the App Home."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from slack_sdk.models.blocks import (
-    Block,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject
 from slack_sdk.models.views import View
 
+from bot.blocks import Message, mrkdwn_notice, section
 from bot.command_catalogue import COMMAND, Subcommand
 from bot.render import render
-
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
-
-
-@dataclass(frozen=True)
-class Message:
-    """A Slack message: blocks plus the plain-text fallback used for notifications and screen readers."""
-
-    text: str
-    blocks: Sequence[Block] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        if not self.text:
-            raise ValueError("a message needs fallback text")
-        if len(self.blocks) > MAX_MESSAGE_BLOCKS:
-            raise ValueError(f"a message holds at most {MAX_MESSAGE_BLOCKS} blocks")
-
-    def as_kwargs(self) -> dict[str, Any]:
-        """Arguments for chat.postMessage, ack() or respond()."""
-        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
-
-
-def section(mrkdwn: str) -> SectionBlock:
-    """A section of (already escaped) mrkdwn text."""
-    return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
-
-
-def notice(text: str) -> Message:
-    """A one-section message, for short replies and errors."""
-    return Message(text=text, blocks=(section(text),))
 
 
 def help_message(subcommands: Sequence[Subcommand]) -> Message:
@@ -68,7 +30,7 @@ def help_message(subcommands: Sequence[Subcommand]) -> Message:
 
 def unknown_subcommand_message(name: str, suggestion: Subcommand | None) -> Message:
     """The reply to a subcommand that does not exist."""
-    return notice(
+    return mrkdwn_notice(
         render("unknown_subcommand.j2", command=COMMAND, name=name, suggestion=suggestion)
     )
 

@@ -1,14 +1,14 @@
-"""Events API listeners."""
+"""The App Home tab."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app_context import Services
-from bot.blocks import home_view
+from bot.blocks.general import home_view
 from bot.roles import roles_of
 
 
@@ -24,6 +24,4 @@ def handle_event_app_home_opened(
     client.views_publish(user_id=user_id, view=home_view(roles).to_dict())
 
 
-def register(app: App) -> None:
-    """Listen for the events the manifest subscribes to."""
-    app.event("app_home_opened")(handle_event_app_home_opened)
+LISTENERS: dict[str, Callable[..., None]] = {"app_home_opened": handle_event_app_home_opened}

@@ -1,0 +1,149 @@
+"""The outbox: every message the bot owes someone is a row before it is sent.
+
+Rows are added in the same transaction as the change that causes them, so a rolled-back change
+never sends anything and a crash never loses a message; the clock process sends what is due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.blocks import Message
+from db.enums import OutboundState
+from db.models import OutboundMessage
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, e.g. a calendar (.ics)."""
+
+    filename: str
+    title: str
+    content: str
+
+    def as_dict(self) -> dict[str, str]:
+        """As stored in the outbox payload."""
+        return {"filename": self.filename, "title": self.title, "content": self.content}
+
+
+def enqueue(
+    session: Session,
+    *,
+    recipient: str,
+    kind: str,
+    message: Message,
+    due_at: datetime,
+    idempotency_key: str,
+    attachments: Sequence[Attachment] = (),
+    session_id: int | None = None,
+    enrolment_id: int | None = None,
+) -> OutboundMessage | None:
+    """Owe `recipient` (a user id for a DM, or a channel id) `message`; None if already owed."""
+    existing = session.scalar(
+        select(OutboundMessage.id).where(OutboundMessage.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return None
+    payload: dict[str, Any] = message.as_kwargs()
+    if attachments:
+        payload["files"] = [attachment.as_dict() for attachment in attachments]
+    row = OutboundMessage(
+        recipient=recipient,
+        kind=kind,
+        due_at=due_at,
+        idempotency_key=idempotency_key,
+        payload=payload,
+        session_id=session_id,
+        enrolment_id=enrolment_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def cancel_pending(
+    session: Session, *, session_id: int | None = None, enrolment_id: int | None = None
+) -> int:
+    """Cancel messages not yet sent about a session and/or an enrolment; returns how many."""
+    if session_id is None and enrolment_id is None:
+        raise ValueError("say which session or enrolment the messages are about")
+    conditions = [OutboundMessage.state == OutboundState.PENDING]
+    if session_id is not None:
+        conditions.append(OutboundMessage.session_id == session_id)
+    if enrolment_id is not None:
+        conditions.append(OutboundMessage.enrolment_id == enrolment_id)
+    rows = session.scalars(select(OutboundMessage.id).where(*conditions)).all()
+    if rows:
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(rows))
+            .values(state=OutboundState.CANCELLED)
+        )
+    return len(rows)
+
+
+# Slack answers these when retrying can never help: the row fails and a person must look.
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "cannot_dm_bot",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "invalid_auth",
+        "not_authed",
+        "missing_scope",
+    }
+)
+
+
+def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
+    """Move up to `limit` due messages from pending to sending; returns their ids, oldest first.
+
+    The caller commits before calling Slack, so a crash leaves the row in 'sending', never
+    'pending' (which would send it again blindly). On PostgreSQL the rows are locked and other
+    dispatchers skip them.
+    """
+    query = (
+        select(OutboundMessage)
+        .where(OutboundMessage.state == OutboundState.PENDING, OutboundMessage.due_at <= now)
+        .order_by(OutboundMessage.due_at, OutboundMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.state = OutboundState.SENDING
+        row.attempts += 1
+        row.claimed_at = now
+    return [row.id for row in rows]
+
+
+def mark_sent(session: Session, outbox_id: int, *, channel_id: str, ts: str, now: datetime) -> None:
+    """Record where Slack put the message."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.channel_id, row.ts, row.sent_at = OutboundState.SENT, channel_id, ts, now
+    row.last_error = None
+
+
+def mark_failed(session: Session, outbox_id: int, error: str) -> None:
+    """Give up on a message Slack will never accept."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.last_error = OutboundState.FAILED, error
+
+
+def retry_later(session: Session, outbox_id: int, error: str, retry_at: datetime) -> None:
+    """Put a message back in the queue after a failure that Slack answered (so nothing was posted)."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.last_error, row.due_at = OutboundState.PENDING, error, retry_at

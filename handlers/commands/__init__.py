@@ -1,0 +1,62 @@
+"""`/cohort` and its subcommands: parse, acknowledge at once, then call a service and reply.
+
+Each area's subcommands live in a module of their own and are gathered here, in help order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import command_catalogue as catalogue
+from bot.blocks import notice
+from bot.blocks.general import unknown_subcommand_message
+from bot.errors import CohortbotError
+from handlers.commands import applications, general, programmes, roles
+from handlers.commands.routing import CommandRequest, Route
+
+_AREA_ROUTES: tuple[Route, ...] = (
+    *general.ROUTES,
+    *programmes.ROUTES,
+    *applications.ROUTES,
+    *roles.ROUTES,
+)
+CATALOGUE: tuple[catalogue.Subcommand, ...] = (
+    general.help_route(()).subcommand,
+    *(route.subcommand for route in _AREA_ROUTES),
+)
+ROUTES: dict[str, Route] = {
+    route.subcommand.name: route for route in (general.help_route(CATALOGUE), *_AREA_ROUTES)
+}
+
+
+def handle_cohort_command(
+    ack: Ack, command: dict[str, Any], context: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """Acknowledge `/cohort` within Slack's 3 seconds; answer slow subcommands afterwards."""
+    try:
+        invocation = catalogue.parse(command.get("text", ""))
+    except CohortbotError as error:
+        ack(**notice(str(error)).as_kwargs())
+        return
+    route = ROUTES.get(invocation.name)
+    if route is None:
+        suggestion = catalogue.closest(invocation.name, CATALOGUE)
+        ack(**unknown_subcommand_message(invocation.name, suggestion).as_kwargs())
+        return
+    request = CommandRequest(command, invocation.arguments, context, client)
+    if route.instant:
+        reply = route.handle(request)
+        ack(**reply.as_kwargs()) if reply else ack()
+        return
+    ack()
+    reply = route.handle(request)
+    if reply is not None:
+        respond(**reply.as_kwargs())
+
+
+def register(app: App) -> None:
+    """Listen for `/cohort`."""
+    app.command(catalogue.COMMAND)(handle_cohort_command)

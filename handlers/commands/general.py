@@ -1,0 +1,36 @@
+"""`/cohort help` and `/cohort status`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.blocks import Message
+from bot.blocks.general import help_message, status_message
+from bot.command_catalogue import Subcommand
+from bot.status import describe_status
+from handlers.commands.routing import CommandRequest, Route
+
+
+def handle_command_status(request: CommandRequest) -> Message:
+    """`/cohort status`: version, database, and the roles the user holds."""
+    admin = request.is_workspace_admin
+    with request.uow() as session:
+        facts = describe_status(session, request.user_id, is_workspace_admin=admin)
+    return status_message(facts)
+
+
+def help_route(catalogue: Sequence[Subcommand]) -> Route:
+    """`/cohort help`, listing `catalogue`."""
+    return Route(
+        Subcommand("help", "", "List the commands you can use, with one line on each."),
+        lambda request: help_message(catalogue),
+        instant=True,
+    )
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        Subcommand("status", "", "Check that cohortbot is working and see the roles you hold."),
+        handle_command_status,
+    ),
+)

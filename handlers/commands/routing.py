@@ -1,0 +1,40 @@
+"""How a `/cohort` subcommand is wired: its catalogue entry and the function that serves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.blocks import Message
+from bot.command_catalogue import Subcommand
+from handlers.request import SlackRequest
+
+
+class CommandRequest(SlackRequest):
+    """One `/cohort` invocation: the person, their arguments, and where it was typed."""
+
+    def __init__(
+        self,
+        command: dict[str, Any],
+        arguments: tuple[str, ...],
+        context: dict[str, Any],
+        client: WebClient,
+    ) -> None:
+        super().__init__(command["user_id"], context, client)
+        self.arguments = arguments
+        self.channel_id: str = command.get("channel_id", "")
+        self.trigger_id: str = command.get("trigger_id", "")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A subcommand and its handler; a handler returning None has replied another way (a modal)."""
+
+    subcommand: Subcommand
+    handle: Callable[[CommandRequest], Message | None]
+    # Answered inside the acknowledgement: only for instant replies that touch neither the
+    # database nor Slack.
+    instant: bool = False

@@ -1,0 +1,22 @@
+"""Events API listeners, one module per area.
+
+The app manifest subscribes to exactly the events listed here, so none arrives unheard (Bolt would
+answer 404 and Slack would keep retrying).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from handlers.events import home
+
+LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS}
+SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(LISTENERS)
+
+
+def register(app: App) -> None:
+    """Register every event listener."""
+    for event_type, listener in LISTENERS.items():
+        app.event(event_type)(listener)

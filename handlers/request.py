@@ -1,0 +1,46 @@
+"""The person behind a Slack request, with the checks every listener needs."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.app_context import Services
+from bot.roles import require_coordinator, roles_of
+from db.models import Role
+
+
+class SlackRequest:
+    """Who is asking, and the services to answer them with."""
+
+    def __init__(self, user_id: str, context: dict[str, Any], client: WebClient) -> None:
+        self.user_id = user_id
+        self.services = Services.of(context)
+        self.client = client
+
+    def now(self) -> datetime:
+        """The clock's time for this request."""
+        return self.services.clock()
+
+    def uow(self) -> AbstractContextManager[Session]:
+        """One unit of work: commits at the end, rolls back on error."""
+        return self.services.uow()
+
+    @cached_property
+    def is_workspace_admin(self) -> bool:
+        """Whether Slack says the user administers the workspace (admins are coordinators too)."""
+        user = self.client.users_info(user=self.user_id)["user"]
+        return bool(user.get("is_admin") or user.get("is_owner"))
+
+    def roles(self, session: Session) -> set[Role]:
+        """The roles the user holds."""
+        return roles_of(session, self.user_id, is_workspace_admin=self.is_workspace_admin)
+
+    def require_coordinator(self, session: Session) -> None:
+        """Raise `PermissionDenied` unless the user is a coordinator."""
+        require_coordinator(session, self.user_id, is_workspace_admin=self.is_workspace_admin)

@@ -1,0 +1,9 @@
+"""Interactivity listeners (views), one module per area."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+
+def register(app: App) -> None:
+    """Register every views listener."""
