@@ -14,13 +14,14 @@ from bot import command_catalogue as catalogue
 from bot.blocks import notice
 from bot.blocks.general import unknown_subcommand_message
 from bot.errors import CohortbotError
-from handlers.commands import applications, general, programmes, roles
+from handlers.commands import applications, enrolment, general, programmes, roles
 from handlers.commands.routing import CommandRequest, Route
 
 _AREA_ROUTES: tuple[Route, ...] = (
     *general.ROUTES,
     *programmes.ROUTES,
     *applications.ROUTES,
+    *enrolment.ROUTES,
     *roles.ROUTES,
 )
 CATALOGUE: tuple[catalogue.Subcommand, ...] = (

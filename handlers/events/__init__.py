@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from handlers.events import home
+from handlers.events import home, imports
 
-LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS}
+LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS, **imports.LISTENERS}
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(LISTENERS)
 
 
