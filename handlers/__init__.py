@@ -5,12 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import actions, commands, errors, events, views
+from handlers.errors import GuardedApp
 
 
 def register(app: App) -> None:
-    """Register every listener and the error handler on `app`."""
+    """Register every listener, each behind the error boundary, and the error handler on `app`."""
     errors.register(app)
-    commands.register(app)
-    actions.register(app)
-    views.register(app)
-    events.register(app)
+    guarded = GuardedApp(app)
+    commands.register(guarded)
+    actions.register(guarded)
+    views.register(guarded)
+    events.register(guarded)

@@ -1,11 +1,19 @@
-"""The one error handler: domain errors become a friendly reply, anything else is logged."""
+"""The error boundary: domain errors become a friendly reply, anything else is logged.
+
+Bolt's threaded runner has a race: when a listener raises within a few milliseconds of calling
+`ack()`, it resets the acknowledgement and Slack sees a failure. So every listener runs behind
+`guard`, which keeps exceptions raised after `ack()` inside the listener and answers them itself;
+an exception before `ack()` still goes to Bolt and on to `handle_error`.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from slack_bolt import App, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
+from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.blocks import notice
 from bot.errors import CohortbotError
@@ -14,6 +22,11 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again; if it keeps happening, tell a programme coordinator."
 )
+
+# Names under which Bolt hands a listener the payload of each kind of request.
+_PAYLOAD_ALIASES = ("command", "action", "view", "event", "shortcut", "options", "message")
+
+Listener = TypeVar("Listener", bound=Callable[..., Any])
 
 
 def handle_error(
@@ -26,11 +39,90 @@ def handle_error(
         # The body can hold personal data, so only its shape is logged.
         logger.exception("unhandled error for a %s request", body.get("type") or "slash command")
         message = notice(SOMETHING_WENT_WRONG)
-    if respond is not None:
+    if respond is not None and (body.get("response_url") or body.get("response_urls")):
         respond(**message.as_kwargs())
     return None
 
 
+def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `listener` so that an error after its `ack()` is answered here, not lost by Bolt."""
+    wanted = get_arg_names_of_callable(listener)
+
+    def guarded(
+        ack: Ack,
+        body: dict[str, Any],
+        payload: dict[str, Any],
+        respond: Respond,
+        context: dict[str, Any],
+        logger: logging.Logger,
+        client: Any,
+        say: Any,
+        request: Any,
+    ) -> Any:
+        available = {
+            "ack": ack,
+            "body": body,
+            "payload": payload,
+            "respond": respond,
+            "context": context,
+            "logger": logger,
+            "client": client,
+            "say": say,
+            "request": request,
+            **dict.fromkeys(_PAYLOAD_ALIASES, payload),
+        }
+        try:
+            return listener(**{name: available[name] for name in wanted})
+        except Exception as error:
+            if ack.response is None:
+                raise
+            handle_error(error, body, respond, logger)
+            return None
+
+    guarded.__name__ = getattr(listener, "__name__", "listener")
+    guarded.__doc__ = listener.__doc__
+    return guarded
+
+
+class GuardedApp:
+    """Registers listeners on a Bolt app, each behind `guard`."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def command(self, command: str) -> Callable[[Listener], Listener]:
+        """Like `App.command`."""
+        return self._register(self.app.command(command))
+
+    def action(self, constraints: Any) -> Callable[[Listener], Listener]:
+        """Like `App.action`."""
+        return self._register(self.app.action(constraints))
+
+    def view(self, constraints: Any) -> Callable[[Listener], Listener]:
+        """Like `App.view`."""
+        return self._register(self.app.view(constraints))
+
+    def view_closed(self, constraints: Any) -> Callable[[Listener], Listener]:
+        """Like `App.view_closed`."""
+        return self._register(self.app.view_closed(constraints))
+
+    def event(self, event: Any) -> Callable[[Listener], Listener]:
+        """Like `App.event`."""
+        return self._register(self.app.event(event))
+
+    def options(self, constraints: Any) -> Callable[[Listener], Listener]:
+        """Like `App.options`."""
+        return self._register(self.app.options(constraints))
+
+    @staticmethod
+    def _register(register: Callable[..., Any]) -> Callable[[Listener], Listener]:
+        def decorator(listener: Listener) -> Listener:
+            register(guard(listener))
+            return listener
+
+        return decorator
+
+
 def register(app: App) -> None:
-    """Install the error handler."""
+    """Install the error handler for errors raised before `ack()`."""
     app.error(handle_error)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from handlers.actions import applications, enrolment, programmes
+from handlers.errors import GuardedApp
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register every actions listener."""
     programmes.register(app)
     applications.register(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import command_catalogue as catalogue
@@ -16,6 +16,7 @@ from bot.blocks.general import unknown_subcommand_message
 from bot.errors import CohortbotError
 from handlers.commands import applications, enrolment, general, programmes, roles
 from handlers.commands.routing import CommandRequest, Route
+from handlers.errors import GuardedApp
 
 _AREA_ROUTES: tuple[Route, ...] = (
     *general.ROUTES,
@@ -58,6 +59,6 @@ def handle_cohort_command(
         respond(**reply.as_kwargs())
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Listen for `/cohort`."""
     app.command(catalogue.COMMAND)(handle_cohort_command)

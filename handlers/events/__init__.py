@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_bolt import App
-
+from handlers.errors import GuardedApp
 from handlers.events import home, imports
 
 LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS, **imports.LISTENERS}
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(LISTENERS)
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register every event listener."""
     for event_type, listener in LISTENERS.items():
         app.event(event_type)(listener)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
-
+from handlers.errors import GuardedApp
 from handlers.views import applications, enrolment, programmes
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register every views listener."""
     programmes.register(app)
     applications.register(app)
