@@ -69,8 +69,9 @@ class Runtime:
 
     def tick_dependencies(self) -> TickDependencies:
         """What the clock process's ticks need."""
+        sender = make_web_client(
+            self.settings.slack_bot_token, self.settings.slack_api_url, retry_connections=False
+        )
         return TickDependencies(
-            uow=partial(unit_of_work, self.session_factory),
-            client=self.client,
-            settings=self.settings,
+            uow=partial(unit_of_work, self.session_factory), client=sender, settings=self.settings
         )

@@ -22,6 +22,8 @@ SLACK_API_URL_DEFAULT = "https://slack.com/api/"
 DATABASE_URL_DEFAULT = "sqlite:///cohortbot.db"
 PORT_DEFAULT = 3000
 TIMEZONE_DEFAULT = "Europe/London"
+# Well inside Slack's workspace-wide limit for chat.postMessage.
+SEND_RATE_DEFAULT = 300
 
 # What each variable must look like, said the way the start-up error will say it.
 EXPECTED = {
@@ -36,6 +38,7 @@ EXPECTED = {
     "COHORTBOT_TIMEZONE": "an IANA time zone name such as Europe/London",
     "COHORTBOT_COORDINATORS": "comma-separated Slack user ids such as U012AB3CD,U045EF6GH",
     "COHORTBOT_STEERING_CHANNEL": "a Slack channel id such as C012AB3CD",
+    "COHORTBOT_SEND_RATE_PER_MINUTE": "a whole number of messages a minute from 1 to 6000",
 }
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -64,6 +67,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(TIMEZONE_DEFAULT))
     coordinators: tuple[str, ...] = ()
     steering_channel: str | None = None
+    send_rate_per_minute: int = SEND_RATE_DEFAULT
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -112,6 +116,7 @@ def load_settings(
         timezone=_timezone(get("COHORTBOT_TIMEZONE") or TIMEZONE_DEFAULT),
         coordinators=_ids(get("COHORTBOT_COORDINATORS"), "COHORTBOT_COORDINATORS", _USER_ID),
         steering_channel=_channel(get("COHORTBOT_STEERING_CHANNEL")),
+        send_rate_per_minute=_send_rate(get("COHORTBOT_SEND_RATE_PER_MINUTE")),
     )
     return settings.require(*require)
 
@@ -155,6 +160,14 @@ def _port(value: str | None) -> int:
         return PORT_DEFAULT
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise SettingsError("PORT", f"is {value!r}")
+    return int(value)
+
+
+def _send_rate(value: str | None) -> int:
+    if value is None:
+        return SEND_RATE_DEFAULT
+    if not value.isdigit() or not 1 <= int(value) <= 6000:
+        raise SettingsError("COHORTBOT_SEND_RATE_PER_MINUTE", f"is {value!r}")
     return int(value)
 
 

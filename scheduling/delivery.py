@@ -1,86 +1,264 @@
-"""Sending what the outbox owes, from the clock process."""
+"""Sending what the outbox owes, from the clock process, exactly once.
+
+Slack's chat.postMessage has no idempotency key, so a send whose outcome is unknown (a timeout, a
+dropped connection, a 5xx) is never simply repeated: the row stays 'sending' and is reconciled later
+by looking for its outbox id in the conversation's recent history (every message carries it in its
+metadata). Only then is it either marked sent or queued again.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.app_context import UnitOfWork
+from bot.blocks import mrkdwn_notice
+from bot.mrkdwn import Mrkdwn, mention
+from bot.render import render
+from bot.roles import role_holders
+from db.enums import OutboundState, Role
 from db.models import OutboundMessage
+from scheduling.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 MAX_ATTEMPTS = 5
-# Marks each message so that, after a crash mid-send, the DM's history shows whether it went.
+# A claim older than this whose send never completed is checked against Slack.
+RECONCILE_AFTER = timedelta(minutes=1)
+# How far before the claim to look in the history (clocks differ a little).
+HISTORY_MARGIN = timedelta(minutes=5)
 METADATA_EVENT_TYPE = "cohortbot_outbox"
+DELIVERY_FAILED_KIND = "delivery_failed"
+_REASONS = {
+    "account_inactive": "their account is deactivated",
+    "user_not_found": "there is no such user",
+    "channel_not_found": "there is no such channel",
+    "is_archived": "the channel is archived",
+    "not_in_channel": "the bot is not in the channel",
+}
 
 
-@dataclass(frozen=True)
+@dataclass
 class DeliveryReport:
     """What one pass of the dispatcher did."""
 
     sent: int = 0
     failed: int = 0
     retrying: int = 0
+    unknown: int = 0
+    reconciled: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"sent {self.sent}, failed {self.failed}, retrying {self.retrying}"
+        text = f"sent {self.sent}, failed {self.failed}, retrying {self.retrying}"
+        if self.unknown:
+            text += f", outcome unknown {self.unknown}"
+        if self.reconciled:
+            text += ", reconciled " + ", ".join(
+                f"{n} {what}" for what, n in sorted(self.reconciled.items())
+            )
+        return text
 
 
-def deliver_due(uow: UnitOfWork, client: WebClient, now: datetime) -> DeliveryReport:
-    """Send every message that is due, one unit of work per message."""
+class OutcomeUnknown(Exception):
+    """Slack may or may not have acted on the call."""
+
+
+def deliver_due(
+    uow: UnitOfWork, client: WebClient, now: datetime, pacer: Pacer | None = None
+) -> DeliveryReport:
+    """Reconcile stuck sends, then send every message that is due, one unit of work each."""
+    report = DeliveryReport()
+    reconcile_stuck(uow, client, now, report)
     with uow() as session:
         claimed = outbox.claim_due(session, now, BATCH_SIZE)
-    sent = failed = retrying = 0
     for outbox_id in claimed:
+        deliver_one(uow, client, now, outbox_id, report, pacer)
+    return report
+
+
+def deliver_one(
+    uow: UnitOfWork,
+    client: WebClient,
+    now: datetime,
+    outbox_id: int,
+    report: DeliveryReport,
+    pacer: Pacer | None,
+) -> None:
+    """Send one claimed message and record what became of it."""
+    with uow() as session:
+        row = session.get_one(OutboundMessage, outbox_id)
+        recipient, kind, payload, attempts = (
+            row.recipient,
+            row.kind,
+            dict(row.payload),
+            row.attempts,
+        )
+    try:
+        channel = conversation_for(client, recipient)
+        if pacer is not None:
+            pacer.wait_to_send(channel)
+        ts = post(client, outbox_id, channel, payload)
+    except OutcomeUnknown as unknown:
+        # Left in 'sending': the next passes look for it in Slack before anything is re-sent.
+        with uow() as session:
+            session.get_one(OutboundMessage, outbox_id).last_error = str(unknown)
+        report.unknown += 1
+        logger.warning("outbox message %d: outcome unknown (%s)", outbox_id, unknown)
+        return
+    except SlackApiError as refusal:
+        code = str(refusal.response.get("error", "unknown_error"))
+        with uow() as session:
+            if code in outbox.PERMANENT_ERRORS or attempts >= MAX_ATTEMPTS:
+                outbox.mark_failed(session, outbox_id, code)
+                alert_coordinators(session, recipient=recipient, kind=kind, error=code, now=now)
+                report.failed += 1
+            else:
+                outbox.retry_later(session, outbox_id, code, now + timedelta(minutes=2**attempts))
+                report.retrying += 1
+        logger.warning("outbox message %d refused by Slack: %s", outbox_id, code)
+        return
+    with uow() as session:
+        outbox.mark_sent(session, outbox_id, channel_id=channel, ts=ts, now=now)
+    report.sent += 1
+    send_attachments(client, outbox_id, channel, payload)
+
+
+def conversation_for(client: WebClient, recipient: str) -> str:
+    """The channel to post in: the DM with a user, or the channel itself."""
+    if not recipient.startswith(("U", "W")):
+        return recipient
+    try:
+        return str(client.conversations_open(users=recipient)["channel"]["id"])
+    except SlackApiError as error:
+        if error.response.status_code >= 500:
+            raise OutcomeUnknown(
+                f"conversations.open answered {error.response.status_code}"
+            ) from None
+        raise
+
+
+def post(client: WebClient, outbox_id: int, channel: str, payload: dict[str, Any]) -> str:
+    """Post the message tagged with its outbox id; `OutcomeUnknown` when Slack's answer was lost."""
+    try:
+        response = client.chat_postMessage(
+            channel=channel,
+            text=payload["text"],
+            blocks=payload.get("blocks") or None,
+            metadata={"event_type": METADATA_EVENT_TYPE, "event_payload": {"outbox_id": outbox_id}},
+        )
+    except SlackApiError as error:
+        if error.response.status_code >= 500:
+            raise OutcomeUnknown(f"Slack answered {error.response.status_code}") from None
+        raise
+    except (SlackClientError, OSError, ValueError) as error:
+        raise OutcomeUnknown(type(error).__name__) from None
+    return str(response["ts"])
+
+
+def send_attachments(
+    client: WebClient, outbox_id: int, channel: str, payload: dict[str, Any]
+) -> None:
+    """Upload the message's files after it; a failure is logged, never a reason to re-post."""
+    for attachment in payload.get("files", ()):
+        try:
+            client.files_upload_v2(
+                channel=channel,
+                filename=attachment["filename"],
+                title=attachment["title"],
+                content=attachment["content"],
+            )
+        except (SlackClientError, OSError) as error:
+            logger.warning(
+                "outbox message %d: attachment not uploaded (%s)", outbox_id, type(error).__name__
+            )
+
+
+def reconcile_stuck(
+    uow: UnitOfWork, client: WebClient, now: datetime, report: DeliveryReport
+) -> None:
+    """Settle sends that never completed: sent if Slack has the message, else queued again."""
+    with uow() as session:
+        stuck = list(
+            session.execute(
+                select(
+                    OutboundMessage.id, OutboundMessage.recipient, OutboundMessage.claimed_at
+                ).where(
+                    OutboundMessage.state == OutboundState.SENDING,
+                    OutboundMessage.claimed_at <= now - RECONCILE_AFTER,
+                )
+            )
+        )
+    for outbox_id, recipient, claimed_at in stuck:
+        assert isinstance(claimed_at, datetime)
+        try:
+            channel = conversation_for(client, recipient)
+            ts = find_sent(client, channel, outbox_id, claimed_at - HISTORY_MARGIN)
+        except (SlackClientError, OutcomeUnknown, OSError):
+            continue  # Slack is not answering; try again on the next pass
         with uow() as session:
             row = session.get_one(OutboundMessage, outbox_id)
-            recipient, payload, attempts = row.recipient, dict(row.payload), row.attempts
-        try:
-            channel_id, ts = post(client, outbox_id, recipient, payload)
-        except SlackApiError as error:
-            code = str(error.response.get("error", "unknown_error"))
-            with uow() as session:
-                if code in outbox.PERMANENT_ERRORS or attempts >= MAX_ATTEMPTS:
-                    outbox.mark_failed(session, outbox_id, code)
-                    failed += 1
-                else:
-                    delay = timedelta(minutes=2**attempts)
-                    outbox.retry_later(session, outbox_id, code, now + delay)
-                    retrying += 1
-            logger.warning("outbox message %d not sent: %s", outbox_id, code)
-            continue
-        with uow() as session:
-            outbox.mark_sent(session, outbox_id, channel_id=channel_id, ts=ts, now=now)
-        sent += 1
-    return DeliveryReport(sent, failed, retrying)
+            if row.state != OutboundState.SENDING:
+                continue
+            if ts is not None:
+                outbox.mark_sent(session, outbox_id, channel_id=channel, ts=ts, now=now)
+                outcome = "found sent"
+            else:
+                outbox.retry_later(session, outbox_id, row.last_error or "unconfirmed", now)
+                outcome = "queued again"
+        report.reconciled[outcome] = report.reconciled.get(outcome, 0) + 1
 
 
-def post(
-    client: WebClient, outbox_id: int, recipient: str, payload: dict[str, Any]
-) -> tuple[str, str]:
-    """Post one message (and its files) to a channel, or to a DM when `recipient` is a user."""
-    channel = recipient
-    if recipient.startswith(("U", "W")):
-        channel = client.conversations_open(users=recipient)["channel"]["id"]
-    response = client.chat_postMessage(
-        channel=channel,
-        text=payload["text"],
-        blocks=payload.get("blocks") or None,
-        metadata={"event_type": METADATA_EVENT_TYPE, "event_payload": {"outbox_id": outbox_id}},
-    )
-    for attachment in payload.get("files", ()):
-        client.files_upload_v2(
+def find_sent(client: WebClient, channel: str, outbox_id: int, since: datetime) -> str | None:
+    """The ts of the message tagged with `outbox_id` in `channel` since `since`, if Slack has it."""
+    cursor: str | None = None
+    while True:
+        page = client.conversations_history(
             channel=channel,
-            filename=attachment["filename"],
-            title=attachment["title"],
-            content=attachment["content"],
+            oldest=f"{since.timestamp():.6f}",
+            include_all_metadata=True,
+            limit=200,
+            cursor=cursor,
         )
-    return str(response["channel"]), str(response["ts"])
+        messages: list[dict[str, Any]] = page.get("messages", [])
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == METADATA_EVENT_TYPE
+                and metadata.get("event_payload", {}).get("outbox_id") == outbox_id
+            ):
+                return str(message["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return None
+
+
+def alert_coordinators(
+    session: Session, *, recipient: str, kind: str, error: str, now: datetime
+) -> None:
+    """Tell each coordinator, once per recipient and error, that a message cannot be delivered."""
+    if kind == DELIVERY_FAILED_KIND:
+        return  # never alert about a failed alert
+    shown = mention(recipient) if recipient.startswith(("U", "W")) else Mrkdwn(f"<#{recipient}>")
+    text = render(
+        "delivery_failed.j2", kind=kind, recipient=shown, error=error, reason=_REASONS.get(error)
+    )
+    for coordinator in role_holders(session)[Role.COORDINATOR]:
+        if coordinator == recipient:
+            continue
+        outbox.enqueue(
+            session,
+            recipient=coordinator,
+            kind=DELIVERY_FAILED_KIND,
+            message=mrkdwn_notice(text),
+            due_at=now,
+            idempotency_key=f"{DELIVERY_FAILED_KIND}:{recipient}:{error}:{coordinator}",
+        )

@@ -15,6 +15,7 @@ from bot.app_context import UnitOfWork
 from bot.event_log import purge_processed_events
 from bot.settings import Settings
 from scheduling.delivery import deliver_due
+from scheduling.pacing import Pacer
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ def purge_events(deps: TickDependencies, now: datetime) -> str:
 
 def deliver_outbox(deps: TickDependencies, now: datetime) -> str:
     """Send the messages that are due."""
-    return str(deliver_due(deps.uow, deps.client, now))
+    pacer = Pacer(deps.settings.send_rate_per_minute)
+    return str(deliver_due(deps.uow, deps.client, now, pacer))
 
 
 TICKS: tuple[Tick, ...] = (

@@ -15,7 +15,7 @@ from db.engine import unit_of_work
 from db.enums import OutboundState
 from db.models import OutboundMessage
 from scheduling.delivery import METADATA_EVENT_TYPE, deliver_due
-from tests.fixtures.bot import NOW, PARTICIPANT
+from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
 
 
 def owe(runtime: Runtime, key: str, *, due_in: timedelta = timedelta(0), **kw: object) -> None:
@@ -37,7 +37,8 @@ def rows(runtime: Runtime) -> list[OutboundMessage]:
 
 
 def deliver(runtime: Runtime, at_offset: timedelta = timedelta(0)) -> str:
-    return str(deliver_due(runtime.tick_dependencies().uow, runtime.client, NOW + at_offset))
+    deps = runtime.tick_dependencies()
+    return str(deliver_due(deps.uow, deps.client, NOW + at_offset))
 
 
 def test_due_message_is_sent_as_a_dm_tagged_with_its_outbox_id(
@@ -119,6 +120,21 @@ def test_permanent_error_fails_the_row_without_retrying(
     assert [row.last_error for row in failed] == ["account_inactive"]
 
 
+def test_coordinators_are_told_once_about_an_undeliverable_recipient(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    standin.add_user("UGONE001", name="Gone", deleted=True)
+    owe(runtime, "first", recipient="UGONE001")
+    owe(runtime, "second", recipient="UGONE001")
+
+    deliver(runtime)
+    deliver(runtime)
+
+    (alert,) = standin.messages_in(COORDINATOR)
+    assert "<@UGONE001>" in alert.text and "`account_inactive`" in alert.text
+    assert "deactivated" in alert.text
+
+
 def test_error_slack_answered_is_retried_later(runtime: Runtime, standin: SlackStandin) -> None:
     standin.fail_next("chat.postMessage", status=200, error="internal_error")
     owe(runtime, "flaky")
@@ -135,3 +151,37 @@ def test_pending_messages_about_a_withdrawn_enrolment_can_be_cancelled(runtime: 
 
     with unit_of_work(runtime.session_factory) as session, pytest.raises(ValueError):
         outbox.cancel_pending(session)
+
+
+@pytest.mark.parametrize("lost_answer", [500, None], ids=["5xx", "dropped"])
+def test_a_post_whose_answer_was_lost_is_found_in_history_not_posted_again(
+    runtime: Runtime, standin: SlackStandin, lost_answer: int | None
+) -> None:
+    standin.lose_response_next("chat.postMessage", status=lost_answer)
+    owe(runtime, "lost-answer")
+
+    assert deliver(runtime) == "sent 0, failed 0, retrying 0, outcome unknown 1"
+    assert deliver(runtime, timedelta(seconds=30)) == "sent 0, failed 0, retrying 0"
+    assert (
+        deliver(runtime, timedelta(minutes=2))
+        == "sent 0, failed 0, retrying 0, reconciled 1 found sent"
+    )
+
+    (row,) = rows(runtime)
+    (message,) = standin.messages_in(PARTICIPANT)
+    assert row.state == OutboundState.SENT and row.ts == message.ts
+
+
+def test_a_post_that_never_reached_slack_is_sent_after_reconciling(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    standin.drop_connection_next("chat.postMessage")
+    owe(runtime, "never-arrived")
+
+    assert deliver(runtime) == "sent 0, failed 0, retrying 0, outcome unknown 1"
+    assert (
+        deliver(runtime, timedelta(minutes=2))
+        == "sent 1, failed 0, retrying 0, reconciled 1 queued again"
+    )
+
+    assert len(standin.messages_in(PARTICIPANT)) == 1

@@ -80,6 +80,7 @@ def test_env_file_fills_gaps_and_the_environment_wins(tmp_path: Path) -> None:
             "contains '@chris', which is not a Slack id",
         ),
         ("COHORTBOT_STEERING_CHANNEL", "#steering", "COHORTBOT_STEERING_CHANNEL is '#steering'"),
+        ("COHORTBOT_SEND_RATE_PER_MINUTE", "0", "COHORTBOT_SEND_RATE_PER_MINUTE is '0'"),
     ],
 )
 def test_malformed_values_are_named(variable: str, value: str, expected: str) -> None:

@@ -138,10 +138,12 @@ class Dispatcher:
             time.sleep(delay)
         with self.lock:
             fault = self.faults.take(method, time.monotonic())
-        if fault is not None:
+        if fault is not None and not fault.after_processing:
             return self._answer_fault(method, args, fault)
         with self.lock:
             response = self._checked_response(spec, token, args)
+        if fault is not None:
+            return self._answer_fault(method, args, fault)
         self._record(method, args, 200, response)
         return Answer.json(200, response)
 

@@ -18,6 +18,9 @@ class Fault:
     error: str = "ratelimited"
     retry_after: int | None = None
     drop_connection: bool = False
+    # Do the work first and lose only the answer, as when Slack posts a message and the
+    # response never arrives: the case an app must reconcile rather than retry.
+    after_processing: bool = False
 
 
 class FaultPlan:

@@ -484,6 +484,17 @@ class SlackStandin:
         with self._dispatcher.lock:
             self._dispatcher.faults.queue(method, Fault(status=0, drop_connection=True), times)
 
+    def lose_response_next(self, method: str, *, status: int | None = 500, times: int = 1) -> None:
+        """Carry out the next calls but answer 5xx (`status`) or, with None, drop the connection."""
+        fault = Fault(
+            status=status or 0,
+            error="internal_error",
+            drop_connection=status is None,
+            after_processing=True,
+        )
+        with self._dispatcher.lock:
+            self._dispatcher.faults.queue(method, fault, times)
+
     def delay(self, method: str, seconds: float) -> None:
         """Hold every call to `method` for `seconds` before answering (0 to stop)."""
         with self._dispatcher.lock:
