@@ -10,11 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.clock import system_clock
+from bot.import_command import add_import_parser, run_import_command
 from bot.logging_setup import configure_logging
 from bot.manifest import render_manifest
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.web import serve_forever
+from scheduling.clock_lock import ClockAlreadyRunning, clock_lock
 from scheduling.clock_process import parse_instant, run_forever, run_once
 
 logger = logging.getLogger("cohortbot")
@@ -61,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", help="public base URL of `cohortbot serve`, e.g. https://example.org"
     )
     manifest.add_argument("--socket", action="store_true", help="for Socket Mode (no URL needed)")
+    add_import_parser(commands)
     return parser
 
 
@@ -70,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ, require=REQUIRED.get(args.command, ()))
         return run(args, settings)
-    except (SettingsError, UsageError) as error:
+    except (SettingsError, UsageError, ClockAlreadyRunning) as error:
         print(f"cohortbot: {error}", file=sys.stderr)
         return 2
 
@@ -100,6 +103,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         logger.info("database is at the latest schema")
         return 0
+    if args.command == "import":
+        return run_import_command(args, runtime, sys.stdin, sys.stdout)
     if args.command == "serve":
         logger.info("serving Slack requests on port %d", settings.port)
         serve_forever(runtime.wsgi_app(), settings.port)
@@ -113,11 +118,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         handler.start()  # type: ignore[no-untyped-call]
         return 0
     deps = runtime.tick_dependencies()
-    if once_at is None:
-        run_forever(deps, runtime.clock, settings.timezone)
-        return 0
-    for result in run_once(deps, once_at):
-        print(f"{result.tick_id}: {result.summary}")
+    # The long-running clock waits its turn on PostgreSQL; a one-off pass never waits.
+    with clock_lock(runtime.engine, wait=once_at is None):
+        if once_at is None:
+            run_forever(deps, runtime.clock, settings.timezone)
+            return 0
+        for result in run_once(deps, once_at):
+            print(f"{result.tick_id}: {result.summary}")
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -43,23 +42,6 @@ def cohortbot(
         timeout=timeout,
         check=False,
     )
-
-
-def clean_environment(tmp_path: Path) -> dict[str, str]:
-    """This process's environment without cohortbot's variables, with a fresh SQLite database."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "COHORTBOT_", "DATABASE_URL", "PORT"))
-    }
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
-    return env
-
-
-@pytest.fixture
-def base_env(tmp_path: Path) -> dict[str, str]:
-    """An environment with none of cohortbot's variables, and an empty SQLite database path."""
-    return clean_environment(tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ import pytest
 
 from bot.manifest import APP_TOKEN_SCOPE, BOT_SCOPES
 from bot.standin import SlackStandin
-from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_cli import clean_environment, start_cohortbot
+from tests.fixtures.bot import COORDINATOR, PARTICIPANT, clean_environment
+from tests.test_cli import start_cohortbot
 
 
 @pytest.fixture
