@@ -16,7 +16,7 @@ from bot.manifest import render_manifest
 from bot.runtime import Runtime
 from bot.settings import Settings, SettingsError, load_settings
 from bot.web import serve_forever
-from scheduling.clock_lock import ClockAlreadyRunning, clock_lock
+from scheduling.clock_lock import ClockAlreadyRunning, clock_lock, dispatcher_lock
 from scheduling.clock_process import parse_instant, run_forever, run_once
 
 logger = logging.getLogger("cohortbot")
@@ -118,11 +118,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         handler.start()  # type: ignore[no-untyped-call]
         return 0
     deps = runtime.tick_dependencies()
-    # The long-running clock waits its turn on PostgreSQL; a one-off pass never waits.
-    with clock_lock(runtime.engine, wait=once_at is None):
-        if once_at is None:
+    if once_at is None:
+        with clock_lock(runtime.engine, wait=True):
             run_forever(deps, runtime.clock, settings.timezone)
-            return 0
+        return 0
+    with dispatcher_lock(runtime.engine):
         for result in run_once(deps, once_at):
             print(f"{result.tick_id}: {result.summary}")
     return 0

@@ -46,6 +46,17 @@ def clock_lock(
 
 
 @contextmanager
+def dispatcher_lock(engine: Engine) -> Iterator[None]:
+    """For a one-off dispatcher pass: exclusive on SQLite; on PostgreSQL rows are claimed with
+    SKIP LOCKED, so any number of dispatchers may run at once."""
+    if engine.dialect.name == "postgresql":
+        yield
+        return
+    with clock_lock(engine, wait=False):
+        yield
+
+
+@contextmanager
 def _advisory_lock(
     connection: Connection, *, wait: bool, sleep: Callable[[float], None]
 ) -> Iterator[None]:
