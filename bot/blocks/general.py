@@ -1,12 +1,11 @@
-"""Block Kit for help, status and the App Home."""
+"""Block Kit for help and status (the App Home is in `bot.blocks.home`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject
-from slack_sdk.models.views import View
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
 
 from bot.blocks import Message, mrkdwn_notice, section
 from bot.command_catalogue import COMMAND, Subcommand
@@ -49,12 +48,3 @@ def status_message(facts: StatusFacts) -> Message:
     """The reply to `/cohort status`."""
     text = render("status.j2", facts=facts)
     return Message(text=text, blocks=(HeaderBlock(text="cohortbot status"), section(text)))
-
-
-def home_view(roles: Sequence[str]) -> View:
-    """The App Home tab."""
-    text = render("home.j2", roles=roles, command=COMMAND)
-    return View(
-        type="home",
-        blocks=[HeaderBlock(text="cohortbot"), DividerBlock(), section(text)],
-    )

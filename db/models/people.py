@@ -96,6 +96,9 @@ class Enrolment(CreatedAtMixin, Base):
     )
     # 1-based position on the cohort's waiting list; null unless status is waiting.
     waiting_position: Mapped[int | None]
+    # Set while a waiting person holds the offer of a freed place they have not yet answered;
+    # their waiting position is kept until they accept or decline.
+    place_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     # Overrides Programme.coaching_allowance for this person when set.

@@ -1,9 +1,77 @@
-"""Actions listeners for enrolment."""
+"""Actions listeners for enrolment: answering the offer of a freed place."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import enrolment as service
+from bot.app_context import Services
+from bot.blocks import notice
+from bot.blocks.enrolment import place_answer_message
+from bot.errors import CohortbotError
+from bot.ids.enrolment import ActionId
+from db.enums import EnrolmentStatus
+from handlers.errors import GuardedApp
+from handlers.events.home import publish_home
+
+logger = logging.getLogger(__name__)
 
 
-def register(app: App) -> None:
+def handle_place_answer(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Accept or decline an offered place; only the person offered it can answer."""
+    ack()
+    services = Services.of(context)
+    user_id = body["user"]["id"]
+    accepted = action["action_id"] == ActionId.ACCEPT_PLACE
+    try:
+        enrolment_id = int(action.get("value", ""))
+    except ValueError:
+        respond(**notice("That button is not one I recognise; nothing was changed.").as_kwargs())
+        return
+    answer = service.accept_place if accepted else service.decline_place
+    try:
+        with services.uow() as session:
+            enrolment = answer(
+                session, enrolment_id=enrolment_id, slack_user_id=user_id, now=services.clock()
+            )
+            message = place_answer_message(
+                accepted=accepted,
+                still_waiting=enrolment.status == EnrolmentStatus.WAITING,
+                cohort_name=enrolment.cohort.name,
+            )
+    except CohortbotError as error:
+        # Said only to the person who clicked; the offer message stays as it is.
+        respond(replace_original=False, **notice(str(error)).as_kwargs())
+        return
+    _replace_offer(client, body, message.as_kwargs())
+    publish_home(client, services, user_id)
+
+
+def _replace_offer(client: WebClient, body: dict[str, Any], content: dict[str, Any]) -> None:
+    # Replacing the message removes the buttons, so the offer cannot be answered twice.
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not channel or not ts:
+        return
+    try:
+        client.chat_update(channel=channel, ts=ts, **content)
+    except SlackApiError:
+        logger.warning("could not update an answered place offer", exc_info=True)
+
+
+def register(app: GuardedApp) -> None:
     """Register this area's actions listeners."""
+    app.action(ActionId.ACCEPT_PLACE)(handle_place_answer)
+    app.action(ActionId.DECLINE_PLACE)(handle_place_answer)

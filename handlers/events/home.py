@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.app_context import Services
-from bot.blocks.general import home_view
+from bot.blocks.home import home_view
+from bot.home import home_facts
 from bot.roles import roles_of
+
+logger = logging.getLogger(__name__)
 
 
 def handle_event_app_home_opened(
@@ -18,10 +22,28 @@ def handle_event_app_home_opened(
     """Publish the App Home tab for the person who opened it."""
     if event.get("tab") != "home":
         return
-    user_id = event["user"]
-    with Services.of(context).uow() as session:
-        roles = sorted(role.value for role in roles_of(session, user_id))
-    client.views_publish(user_id=user_id, view=home_view(roles).to_dict())
+    _publish(client, Services.of(context), event["user"])
+
+
+def publish_home(client: WebClient, services: Services, user_id: str) -> None:
+    """Refresh someone's Home tab after a change that affects it; a failure is only logged."""
+    try:
+        _publish(client, services, user_id)
+    except Exception:
+        # Best effort: the change itself is committed, and the tab is rebuilt when next opened.
+        logger.warning("could not refresh the Home tab of a user", exc_info=True)
+
+
+def _publish(client: WebClient, services: Services, user_id: str) -> None:
+    with services.uow() as session:
+        facts = home_facts(
+            session,
+            slack_user_id=user_id,
+            roles=roles_of(session, user_id),
+            now=services.clock(),
+            default_tz=services.settings.timezone,
+        )
+    client.views_publish(user_id=user_id, view=home_view(facts).to_dict())
 
 
 LISTENERS: dict[str, Callable[..., None]] = {"app_home_opened": handle_event_app_home_opened}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from handlers.errors import GuardedApp
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register this area's views listeners."""

@@ -1,4 +1,4 @@
-"""Schema changes for enrolment (issue 3).
+"""Schema changes for enrolment (issue 3): when a waiting person was offered a freed place.
 
 Revision ID: 0004
 Revises: 0003
@@ -6,6 +6,9 @@ Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0004"
@@ -16,7 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    with op.batch_alter_table("enrolment") as batch:
+        batch.add_column(sa.Column("place_offered_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table("enrolment") as batch:
+        batch.drop_column("place_offered_at")
