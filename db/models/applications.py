@@ -77,6 +77,10 @@ class Application(CreatedAtMixin, Base):
         sa.ForeignKey("application.id", ondelete="SET NULL"), index=True
     )
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The cohort named in an offer, so accepting it knows where to enrol the person.
+    offered_cohort_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="SET NULL"), index=True
+    )
 
     programme: Mapped[Programme] = relationship()
     round: Mapped[AdvertisingRound | None] = relationship()

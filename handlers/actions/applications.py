@@ -1,9 +1,63 @@
-"""Actions listeners for applications."""
+"""The "Import N applications" button under a CSV import preview."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import json
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.application_import import plan_import, preview, read_file, run_import
+from bot.blocks import mrkdwn_notice, notice
+from bot.errors import CohortbotError
+from bot.ids.applications import ActionId
+from bot.import_files import email_lookup, fetch_csv
+from handlers.errors import GuardedApp
+from handlers.request import SlackRequest
 
 
-def register(app: App) -> None:
+def handle_confirm_import(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Import the previewed file: checked again, written all or nothing, by a coordinator only."""
+    ack()
+    request = SlackRequest(body["user"]["id"], context, client)
+    try:
+        with request.uow() as session:
+            request.require_coordinator(session)
+        file_id = str(json.loads(action.get("value") or "{}").get("file_id", ""))
+        shared = fetch_csv(client, file_id)
+        # Matched before the unit of work, which must not wait on Slack.
+        parsed = read_file(shared.text, lookup=email_lookup(client))
+        with request.uow() as session:
+            plan = plan_import(session, parsed)
+            if plan.can_import:
+                count = run_import(
+                    session,
+                    plan,
+                    slack_ids=parsed.slack_ids,
+                    actor=request.user_id,
+                    now=request.now(),
+                )
+    except CohortbotError as error:
+        respond(**notice(str(error)).as_kwargs(), replace_original=False)
+        return
+    if not plan.can_import:
+        respond(**mrkdwn_notice(preview(plan)).as_kwargs(), replace_original=True)
+        return
+    suffix = f" ({plan.already_imported} were already there)" if plan.already_imported else ""
+    respond(
+        **notice(f"Imported {count} applications from {shared.name}{suffix}.").as_kwargs(),
+        replace_original=True,
+    )
+
+
+def register(app: GuardedApp) -> None:
     """Register this area's actions listeners."""
+    app.action(str(ActionId.CONFIRM_IMPORT))(handle_confirm_import)
