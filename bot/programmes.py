@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import record_change
 from bot.errors import InvalidInput, NotFound
+from bot.months import add_months
 from db.models import Cohort, Programme, ProgrammeSession
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -241,14 +241,12 @@ def save_cohort(
         after=cohort_snapshot(cohort),
         now=now,
     )
+    if before is not None and details.capacity > before["capacity"]:
+        # Imported here: enrolment builds on this module. New places go to the waiting list first.
+        from bot.enrolment import offer_free_places
+
+        offer_free_places(session, cohort_id=cohort.id, now=now)
     return cohort
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus `months` calendar months (the 31st becomes the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def programme_window(cohort: Cohort) -> tuple[date, date] | None:

@@ -16,7 +16,7 @@ from db.enums import ApplicationStatus, EnrolmentStatus, ScreeningResult
 from db.models import Application, AuditEvent, Enrolment, Person, Programme
 from scheduling.delivery import deliver_due
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
-from tests.test_applications_support import (
+from tests.support.applications import (
     ANSWERS,
     PROGRAMME,
     command,

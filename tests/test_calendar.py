@@ -11,7 +11,7 @@ from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_programmes_data import (
+from tests.support.programmes import (
     command_reply,
     make_cohort,
     make_group,

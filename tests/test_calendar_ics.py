@@ -11,7 +11,7 @@ from bot.calendar_ics import cohort_timetable, person_timetable, timetable_ics
 from db.engine import unit_of_work
 from db.enums import SessionChangeKind, SessionStatus
 from db.models import SessionChange
-from tests.test_programmes_data import make_cohort, make_group, make_person, make_session
+from tests.support.programmes import make_cohort, make_group, make_person, make_session
 
 
 def test_each_session_is_one_event_with_utc_times_and_a_stable_uid(

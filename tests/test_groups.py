@@ -16,7 +16,7 @@ from db.engine import unit_of_work
 from db.enums import SessionKind
 from db.models import ActionLearningGroup, AuditEvent, Cohort, Enrolment, Invitation
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_programmes_data import command_reply, make_cohort, make_person, make_session
+from tests.support.programmes import command_reply, make_cohort, make_person, make_session
 
 ORGANISATIONS = ["Leeds Teaching", "Bradford", "York", "Hull", "Sheffield"]
 REGIONS = ["North East", "London", "South West"]

@@ -21,7 +21,7 @@ from db.engine import unit_of_work
 from db.enums import ApplicationStatus
 from db.models import Application
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_applications_support import ANSWERS, PROGRAMME, command, seed_programme
+from tests.support.applications import ANSWERS, PROGRAMME, command, seed_programme
 
 HEADER = [*ANSWERS, "programme", "round"]
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.engine import create_engine_for, make_session_factory, unit_of_work
 from db.models import Application
 from tests.fixtures.bot import clean_environment
-from tests.test_applications_support import seed_programme
+from tests.support.applications import seed_programme
 from tests.test_import import GOOD, csv_text, row
 
 

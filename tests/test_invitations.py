@@ -11,7 +11,7 @@ from db.engine import unit_of_work
 from db.enums import EnrolmentStatus, SessionStatus
 from db.models import Invitation
 from tests.fixtures.bot import NOW
-from tests.test_programmes_data import make_cohort, make_group, make_person, make_session
+from tests.support.programmes import make_cohort, make_group, make_person, make_session
 
 
 def invited(session: Session) -> set[tuple[str, str]]:

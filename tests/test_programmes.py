@@ -13,7 +13,7 @@ from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.models import AuditEvent, Cohort, Programme
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_programmes_data import command_reply, open_modal, picked_date, submit, text
+from tests.support.programmes import command_reply, open_modal, picked_date, submit, text
 
 
 def add_programme(

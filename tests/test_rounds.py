@@ -12,7 +12,7 @@ from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.models import AdvertisingRound, AuditEvent
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
-from tests.test_applications_support import PROGRAMME, command, seed_programme
+from tests.support.applications import PROGRAMME, command, seed_programme
 
 
 def rounds_in(db: sessionmaker[Session]) -> list[tuple[str, date, date]]:

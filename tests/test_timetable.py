@@ -25,7 +25,7 @@ from db.models import (
 )
 from scheduling.delivery import deliver_due
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
-from tests.test_programmes_data import (
+from tests.support.programmes import (
     chosen,
     command_reply,
     make_cohort,

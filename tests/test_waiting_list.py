@@ -202,3 +202,31 @@ def test_an_answered_offer_cannot_be_answered_again(
     standin.wait_for(lambda: len(standin.responses) > seen)
     assert "already been answered" in standin.responses[seen][1]["text"]
     assert enrolments(runtime)[FIRST].status == EnrolmentStatus.ENROLLED
+
+
+def test_raising_the_capacity_offers_the_new_place_to_the_first_person_waiting(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    from bot.programmes import CohortDetails, save_cohort
+    from db.models import Cohort, Enrolment
+
+    full_cohort_with_two_waiting(runtime, slack, standin)
+    with unit_of_work(runtime.session_factory) as session:
+        cohort = session.scalars(select(Cohort)).one()
+        save_cohort(
+            session,
+            CohortDetails(name=cohort.name, capacity=2, start_date=cohort.start_date),
+            programme_id=cohort.programme_id,
+            cohort_id=cohort.id,
+            actor=COORDINATOR,
+            now=runtime.clock(),
+        )
+    deliver(runtime)
+
+    offer_in_dm(standin, FIRST)
+    with unit_of_work(runtime.session_factory) as session:
+        waiting = session.scalars(
+            select(Enrolment).where(Enrolment.status == EnrolmentStatus.WAITING)
+        ).all()
+        offered = {e.person.slack_user_id for e in waiting if e.place_offered_at is not None}
+    assert offered == {FIRST}
