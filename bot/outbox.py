@@ -88,6 +88,26 @@ def cancel_pending(
     return len(rows)
 
 
+SESSION_REMINDER_KIND = "session_reminder"
+# Messages that lose their point once the session they are about has started.
+EXPIRE_WHEN_SESSION_STARTS = frozenset({SESSION_REMINDER_KIND})
+
+
+def expired(row: OutboundMessage, now: datetime) -> bool:
+    """Whether sending `row` now would be useless (a reminder for a session already under way)."""
+    return (
+        row.kind in EXPIRE_WHEN_SESSION_STARTS
+        and row.session is not None
+        and row.session.starts_at <= now
+    )
+
+
+def cancel(session: Session, outbox_id: int, why: str) -> None:
+    """Cancel one message that is no longer worth sending."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.last_error = OutboundState.CANCELLED, why
+
+
 # Slack answers these when retrying can never help: the row fails and a person must look.
 PERMANENT_ERRORS = frozenset(
     {

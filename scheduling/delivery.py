@@ -55,10 +55,13 @@ class DeliveryReport:
     failed: int = 0
     retrying: int = 0
     unknown: int = 0
+    cancelled: int = 0
     reconciled: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
         text = f"sent {self.sent}, failed {self.failed}, retrying {self.retrying}"
+        if self.cancelled:
+            text += f", cancelled {self.cancelled}"
         if self.unknown:
             text += f", outcome unknown {self.unknown}"
         if self.reconciled:
@@ -102,6 +105,11 @@ def deliver_one(
             dict(row.payload),
             row.attempts,
         )
+        if outbox.expired(row, now):
+            outbox.cancel(session, outbox_id, "the session had started")
+            report.cancelled += 1
+            logger.info("outbox message %d cancelled: its session had started", outbox_id)
+            return
     try:
         channel = conversation_for(client, recipient)
         if pacer is not None:

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.app_context import UnitOfWork
 from bot.event_log import purge_processed_events
+from bot.reminders import owe_due_reminders
 from bot.settings import Settings
 from scheduling.delivery import deliver_due
 from scheduling.pacing import Pacer
@@ -49,7 +50,15 @@ def deliver_outbox(deps: TickDependencies, now: datetime) -> str:
     return str(deliver_due(deps.uow, deps.client, now, pacer))
 
 
+def plan_reminders(deps: TickDependencies, now: datetime) -> str:
+    """Owe each participant the session reminders that are now due."""
+    with deps.uow() as session:
+        owed = owe_due_reminders(session, now)
+    return f"owed {owed} reminder(s)"
+
+
 TICKS: tuple[Tick, ...] = (
+    Tick("plan-reminders", every_seconds=300, run=plan_reminders),
     Tick("deliver-outbox", every_seconds=10, run=deliver_outbox),
     Tick("purge-processed-events", every_seconds=3600, run=purge_events),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.actions import applications, enrolment, programmes
+from handlers.actions import applications, enrolment, programmes, reminders
 from handlers.errors import GuardedApp
 
 
@@ -11,3 +11,4 @@ def register(app: GuardedApp) -> None:
     programmes.register(app)
     applications.register(app)
     enrolment.register(app)
+    reminders.register(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.errors import GuardedApp
-from handlers.views import applications, enrolment, programmes
+from handlers.views import applications, enrolment, programmes, reminders
 
 
 def register(app: GuardedApp) -> None:
@@ -11,3 +11,4 @@ def register(app: GuardedApp) -> None:
     programmes.register(app)
     applications.register(app)
     enrolment.register(app)
+    reminders.register(app)
