@@ -19,7 +19,7 @@ from bot.slack_client import make_web_client
 from bot.web import create_wsgi_app
 from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
 from db.migrate import upgrade
-from scheduling.ticks import TickDependencies
+from scheduling.tick import TickDependencies
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication

@@ -14,7 +14,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from scheduling.ticks import TICKS, Tick, TickDependencies
+from scheduling.tick import Tick, TickDependencies
+from scheduling.ticks import TICKS
 
 logger = logging.getLogger(__name__)
 

@@ -5,36 +5,14 @@ The database, not APScheduler, holds what is owed to whom; a tick only asks "wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk import WebClient
-
-from bot.app_context import UnitOfWork
 from bot.event_log import purge_processed_events
 from bot.reminders import owe_due_reminders
-from bot.settings import Settings
+from scheduling import attendance_ticks, coaching_ticks, participation_ticks
 from scheduling.delivery import deliver_due
 from scheduling.pacing import Pacer
-
-
-@dataclass(frozen=True)
-class TickDependencies:
-    """What a tick may use."""
-
-    uow: UnitOfWork
-    client: WebClient
-    settings: Settings
-
-
-@dataclass(frozen=True)
-class Tick:
-    """A job the clock process fires every `every_seconds`."""
-
-    id: str
-    every_seconds: int
-    run: Callable[[TickDependencies, datetime], str]
+from scheduling.tick import Tick, TickDependencies
 
 
 def purge_events(deps: TickDependencies, now: datetime) -> str:
@@ -59,6 +37,9 @@ def plan_reminders(deps: TickDependencies, now: datetime) -> str:
 
 TICKS: tuple[Tick, ...] = (
     Tick("plan-reminders", every_seconds=300, run=plan_reminders),
+    *participation_ticks.TICKS,
+    *attendance_ticks.TICKS,
+    *coaching_ticks.TICKS,
     Tick("deliver-outbox", every_seconds=10, run=deliver_outbox),
     Tick("purge-processed-events", every_seconds=3600, run=purge_events),
 )

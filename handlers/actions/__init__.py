@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from handlers.actions import applications, enrolment, programmes, reminders
+from handlers.actions import (
+    applications,
+    attendance,
+    coaching,
+    enrolment,
+    participation,
+    programmes,
+    reminders,
+)
 from handlers.errors import GuardedApp
 
 
@@ -12,3 +20,6 @@ def register(app: GuardedApp) -> None:
     applications.register(app)
     enrolment.register(app)
     reminders.register(app)
+    attendance.register(app)
+    coaching.register(app)
+    participation.register(app)

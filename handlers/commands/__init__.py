@@ -14,7 +14,16 @@ from bot import command_catalogue as catalogue
 from bot.blocks import notice
 from bot.blocks.general import unknown_subcommand_message
 from bot.errors import CohortbotError
-from handlers.commands import applications, enrolment, general, programmes, roles
+from handlers.commands import (
+    applications,
+    attendance,
+    coaching,
+    enrolment,
+    general,
+    participation,
+    programmes,
+    roles,
+)
 from handlers.commands.routing import CommandRequest, Route
 from handlers.errors import GuardedApp
 
@@ -23,6 +32,9 @@ _AREA_ROUTES: tuple[Route, ...] = (
     *programmes.ROUTES,
     *applications.ROUTES,
     *enrolment.ROUTES,
+    *participation.ROUTES,
+    *attendance.ROUTES,
+    *coaching.ROUTES,
     *roles.ROUTES,
 )
 CATALOGUE: tuple[catalogue.Subcommand, ...] = (

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from handlers.errors import GuardedApp
-from handlers.views import applications, enrolment, programmes, reminders
+from handlers.views import (
+    applications,
+    attendance,
+    coaching,
+    enrolment,
+    participation,
+    programmes,
+    reminders,
+)
 
 
 def register(app: GuardedApp) -> None:
@@ -12,3 +20,6 @@ def register(app: GuardedApp) -> None:
     applications.register(app)
     enrolment.register(app)
     reminders.register(app)
+    attendance.register(app)
+    coaching.register(app)
+    participation.register(app)

@@ -1,0 +1,30 @@
+"""A tick: a job the clock process fires on an interval, and what it may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk import WebClient
+
+from bot.app_context import UnitOfWork
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class TickDependencies:
+    """What a tick may use."""
+
+    uow: UnitOfWork
+    client: WebClient
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A job the clock process fires every `every_seconds`."""
+
+    id: str
+    every_seconds: int
+    run: Callable[[TickDependencies, datetime], str]
