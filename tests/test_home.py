@@ -199,3 +199,13 @@ def test_large_cohorts_and_timetables_stay_within_the_block_limit(
     assert "*Cohort 000* (Big programme): 200/200 enrolled" in coordinator
     assert "…and 90 more cohorts." in coordinator
     assert "…and 74 more sessions." in coordinator
+
+
+def test_workspace_admins_see_the_coordinator_view(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    standin.add_user("UADMIN01", name="Ada Admin", is_admin=True)
+
+    text = open_home(slack, standin, "UADMIN01")
+
+    assert "Coordinator view" in text

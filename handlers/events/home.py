@@ -12,6 +12,7 @@ from bot.app_context import Services
 from bot.blocks.home import home_view
 from bot.home import home_facts
 from bot.roles import roles_of
+from handlers.request import SlackRequest
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,11 @@ def handle_event_app_home_opened(
     """Publish the App Home tab for the person who opened it."""
     if event.get("tab") != "home":
         return
-    _publish(client, Services.of(context), event["user"])
+    request = SlackRequest(event["user"], context, client)
+    # Workspace admins are coordinators; only Slack knows who they are.
+    _publish(
+        client, request.services, request.user_id, is_workspace_admin=request.is_workspace_admin
+    )
 
 
 def publish_home(client: WebClient, services: Services, user_id: str) -> None:
@@ -34,12 +39,14 @@ def publish_home(client: WebClient, services: Services, user_id: str) -> None:
         logger.warning("could not refresh the Home tab of a user", exc_info=True)
 
 
-def _publish(client: WebClient, services: Services, user_id: str) -> None:
+def _publish(
+    client: WebClient, services: Services, user_id: str, *, is_workspace_admin: bool = False
+) -> None:
     with services.uow() as session:
         facts = home_facts(
             session,
             slack_user_id=user_id,
-            roles=roles_of(session, user_id),
+            roles=roles_of(session, user_id, is_workspace_admin=is_workspace_admin),
             now=services.clock(),
             default_tz=services.settings.timezone,
         )
