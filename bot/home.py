@@ -62,6 +62,8 @@ class Participation:
     coaching_allowance: int
     coaching_deadline: date | None
     open_forms: Sequence[OpenForm]
+    # For the "Log a coaching session" button.
+    enrolment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ def _participation(session: Session, enrolment: Enrolment, now: datetime) -> Par
             for request in forms
             if request.closes_at is None or request.closes_at > now
         ],
+        enrolment_id=enrolment.id,
     )
 
 

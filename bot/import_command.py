@@ -7,7 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.application_import import plan_import, preview, read_file, run_import
+from bot.application_import import (
+    placements_summary,
+    plan_import,
+    preview,
+    read_file,
+    run_import,
+)
 from bot.errors import CohortbotError
 from bot.import_files import email_lookup
 from bot.runtime import Runtime
@@ -66,7 +72,8 @@ def run_import_command(
     except CohortbotError as error:
         print(f"cohortbot: {error}", file=stdout)
         return 1
-    print(f"Imported {count} application{'' if count == 1 else 's'}.", file=stdout)
+    imported = f"Imported {count} application{'' if count == 1 else 's'}."
+    print(imported + placements_summary(plan), file=stdout)
     return 0
 
 

@@ -89,17 +89,22 @@ def cancel_pending(
 
 
 SESSION_REMINDER_KIND = "session_reminder"
+CHECK_IN_KIND = "check_in"
 # Messages that lose their point once the session they are about has started.
 EXPIRE_WHEN_SESSION_STARTS = frozenset({SESSION_REMINDER_KIND})
+# Messages that lose their point once the session they are about has ended.
+EXPIRE_WHEN_SESSION_ENDS = frozenset({CHECK_IN_KIND})
 
 
 def expired(row: OutboundMessage, now: datetime) -> bool:
-    """Whether sending `row` now would be useless (a reminder for a session already under way)."""
-    return (
-        row.kind in EXPIRE_WHEN_SESSION_STARTS
-        and row.session is not None
-        and row.session.starts_at <= now
-    )
+    """Whether sending `row` now would be useless (its session started or ended, as it needs)."""
+    if row.session is None:
+        return False
+    if row.kind in EXPIRE_WHEN_SESSION_STARTS:
+        return row.session.starts_at <= now
+    if row.kind in EXPIRE_WHEN_SESSION_ENDS:
+        return row.session.ends_at <= now
+    return False
 
 
 def cancel(session: Session, outbox_id: int, why: str) -> None:

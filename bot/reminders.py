@@ -1,7 +1,8 @@
 """Who is due a reminder of which session, and when: plain rules over the database and `now`.
 
-Each invited participant is reminded 14 days before, 2 days before and on the morning of a session,
-inside working hours in their own time zone. A reminder whose moment passed while the bot was down is
+Each invited participant is reminded as the programme's policy says for the session's kind (by default
+14 days before, 2 days before and on the morning of a session), inside the policy's working hours in
+their own time zone. A reminder whose moment passed while the bot was down is
 still sent late if it is the latest one due, and dropped once the session has started.
 """
 
@@ -9,14 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.blocks.reminders import reminder_message
+from bot.reminder_policy import (
+    DEFAULT_DAYS,
+    ReminderPoint,
+    ReminderPolicy,
+    point,
+    policy_or_default,
+)
 from bot.rsvp import reminder_view
 from bot.working_hours import WorkingHours
 from db.enums import EnrolmentStatus, RsvpStatus, SessionNotificationPreference, SessionStatus
@@ -33,19 +41,7 @@ from db.models import (
 REMINDER_KIND = outbox.SESSION_REMINDER_KIND
 
 
-@dataclass(frozen=True)
-class ReminderPoint:
-    """A reminder `days_before` a session (0: on the day)."""
-
-    name: str
-    days_before: int
-
-
-DEFAULT_POINTS: tuple[ReminderPoint, ...] = (
-    ReminderPoint("14-days", 14),
-    ReminderPoint("2-days", 2),
-    ReminderPoint("on-the-day", 0),
-)
+DEFAULT_POINTS: tuple[ReminderPoint, ...] = tuple(point(days) for days in DEFAULT_DAYS)
 
 
 @dataclass(frozen=True)
@@ -80,22 +76,47 @@ def reminder_moment(
     return moment
 
 
-def due_reminders(
-    session: Session,
-    now: datetime,
-    *,
-    hours: WorkingHours | None = None,
-    points: Sequence[ReminderPoint] = DEFAULT_POINTS,
-) -> list[DueReminder]:
-    """Every reminder due by `now` that is still useful, at most one per invitation."""
-    hours = hours or WorkingHours()
-    horizon = now + timedelta(days=max(p.days_before for p in points) + 7)
-    today = now.date()
+def reachable(today: date) -> tuple[ColumnElement[bool], ...]:
+    """Who may be reminded today: enrolled, in Slack, not away or on leave, and wanting to hear."""
+    # Conditions over a query joining Invitation, ProgrammeSession, Enrolment and Person.
     on_leave = exists().where(
         LeavePeriod.enrolment_id == Enrolment.id,
         LeavePeriod.starts_on <= today,
         or_(LeavePeriod.ends_on.is_(None), LeavePeriod.ends_on >= today),
     )
+    return (
+        Enrolment.status == EnrolmentStatus.ENROLLED,
+        Person.slack_user_id.is_not(None),
+        or_(Enrolment.away_until.is_(None), Enrolment.away_until < today),
+        ~on_leave,
+        or_(
+            ProgrammeSession.compulsory.is_(True),
+            Enrolment.optional_sessions == SessionNotificationPreference.ALL,
+        ),
+    )
+
+
+def due_reminders(
+    session: Session,
+    now: datetime,
+    *,
+    hours: WorkingHours | None = None,
+    points: Sequence[ReminderPoint] | None = None,
+) -> list[DueReminder]:
+    """Every reminder due by `now` that is still useful, at most one per invitation.
+
+    `hours` and `points` override every programme's policy (for tests and tools).
+    """
+    policies = {
+        programme_id: policy_or_default(stored)
+        for programme_id, stored in session.execute(select(Programme.id, Programme.reminder_policy))
+    }
+    longest = max(
+        [p.days_before for p in points or ()]
+        + [policy.longest_lead for policy in policies.values()],
+        default=0,
+    )
+    horizon = now + timedelta(days=longest + 7)
     rows = session.execute(
         select(
             Invitation.id,
@@ -104,6 +125,7 @@ def due_reminders(
             Person.slack_user_id,
             Person.slack_tz,
             Programme.timezone,
+            Programme.id,
         )
         .join(ProgrammeSession, Invitation.session_id == ProgrammeSession.id)
         .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
@@ -114,15 +136,8 @@ def due_reminders(
             ProgrammeSession.status == SessionStatus.SCHEDULED,
             ProgrammeSession.starts_at > now,
             ProgrammeSession.starts_at <= horizon,
-            Enrolment.status == EnrolmentStatus.ENROLLED,
-            Person.slack_user_id.is_not(None),
             Invitation.rsvp != RsvpStatus.NOT_ATTENDING,
-            or_(Enrolment.away_until.is_(None), Enrolment.away_until < today),
-            ~on_leave,
-            or_(
-                ProgrammeSession.compulsory.is_(True),
-                Enrolment.optional_sessions == SessionNotificationPreference.ALL,
-            ),
+            *reachable(now.date()),
         )
         .order_by(ProgrammeSession.starts_at, Invitation.id)
     ).all()
@@ -134,24 +149,29 @@ def due_reminders(
         slack_user_id,
         slack_tz,
         programme_tz,
+        programme_id,
     ) in rows:
         tz = _zone(slack_tz, programme_tz)
+        policy = policies.get(programme_id, ReminderPolicy())
         moments = [
-            (point, reminder_moment(programme_session.starts_at, point, tz, hours))
-            for point in points
+            (
+                due_point,
+                reminder_moment(programme_session.starts_at, due_point, tz, hours or policy.hours),
+            )
+            for due_point in (points or policy.points_for(programme_session.kind))
         ]
-        passed = [(point, moment) for point, moment in moments if moment <= now]
+        passed = [(due_point, moment) for due_point, moment in moments if moment <= now]
         if not passed:
             continue
         # Only the latest reminder that is due: after downtime the earlier ones are stale.
-        point, moment = max(passed, key=lambda pair: pair[1])
+        latest, moment = max(passed, key=lambda pair: pair[1])
         owed.append(
             DueReminder(
                 invitation_id=invitation_id,
                 session_id=programme_session.id,
                 enrolment_id=enrolment_id,
                 recipient=str(slack_user_id),
-                point=point.name,
+                point=latest.name,
                 due_at=moment,
                 starts_at=programme_session.starts_at,
                 tz=tz,
@@ -181,7 +201,9 @@ def owe_due_reminders(session: Session, now: datetime) -> int:
             recipient=due.recipient,
             kind=REMINDER_KIND,
             message=message,
-            due_at=due.due_at,
+            # Due now, not at the (past) moment: after a move, the 'moved' notice owed earlier
+            # must reach people before the re-planned reminder does.
+            due_at=max(due.due_at, now),
             idempotency_key=due.idempotency_key,
             session_id=due.session_id,
             enrolment_id=due.enrolment_id,

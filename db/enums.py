@@ -94,6 +94,7 @@ class LeaveKind(StrEnum):
     AWAY = "away"
     MATERNITY = "maternity"
     PARENTAL = "parental"
+    SICK = "sick"
     OTHER = "other"
 
 

@@ -1,7 +1,19 @@
-"""Clock-process ticks for attendance."""
+"""Clock-process ticks for attendance: check-ins as sessions start, prompts to record as they end."""
 
 from __future__ import annotations
 
-from scheduling.tick import Tick
+from datetime import datetime
 
-TICKS: tuple[Tick, ...] = ()
+from bot.attendance import owe_check_ins, owe_record_prompts
+from scheduling.tick import Tick, TickDependencies
+
+
+def plan_attendance(deps: TickDependencies, now: datetime) -> str:
+    """Owe invitees their 'Check in' DMs and facilitators their 'Record attendance' DMs."""
+    with deps.uow() as session:
+        check_ins = owe_check_ins(session, now)
+        prompts = owe_record_prompts(session, now)
+    return f"owed {check_ins} check-in(s) and {prompts} attendance prompt(s)"
+
+
+TICKS: tuple[Tick, ...] = (Tick("plan-attendance", every_seconds=300, run=plan_attendance),)

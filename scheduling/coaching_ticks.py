@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
-from scheduling.tick import Tick
+from datetime import datetime
 
-TICKS: tuple[Tick, ...] = ()
+from bot.coaching import owe_coaching_nudges
+from scheduling.tick import Tick, TickDependencies
+
+
+def nudge_coaching(deps: TickDependencies, now: datetime) -> str:
+    """Owe coaching nudges to participants at risk of leaving sessions unused."""
+    with deps.uow() as session:
+        owed = owe_coaching_nudges(session, now)
+    return f"owed {owed} coaching nudge(s)"
+
+
+TICKS: tuple[Tick, ...] = (Tick("nudge-coaching", every_seconds=900, run=nudge_coaching),)

@@ -111,10 +111,11 @@ def deliver_one(
             logger.info("outbox message %d cancelled: its session had started", outbox_id)
             return
     try:
-        channel = conversation_for(client, recipient)
         if pacer is not None:
-            pacer.wait_to_send(channel)
-        ts = post(client, outbox_id, channel, payload)
+            pacer.wait_to_send(recipient)
+        # Posting to a user id lands in their DM with the bot, so no conversations.open per message
+        # (a Tier 3 method, ~50 a minute, which the send rate would soon exceed).
+        channel, ts = post(client, outbox_id, recipient, payload)
     except OutcomeUnknown as unknown:
         # Left in 'sending': the next passes look for it in Slack before anything is re-sent.
         with uow() as session:
@@ -154,8 +155,14 @@ def conversation_for(client: WebClient, recipient: str) -> str:
         raise
 
 
-def post(client: WebClient, outbox_id: int, channel: str, payload: dict[str, Any]) -> str:
-    """Post the message tagged with its outbox id; `OutcomeUnknown` when Slack's answer was lost."""
+def post(
+    client: WebClient, outbox_id: int, channel: str, payload: dict[str, Any]
+) -> tuple[str, str]:
+    """Post the message tagged with its outbox id; returns the channel and ts Slack put it at.
+
+    `channel` may be a user id (the DM with them). Raises `OutcomeUnknown` when Slack's answer
+    was lost.
+    """
     try:
         response = client.chat_postMessage(
             channel=channel,
@@ -169,7 +176,7 @@ def post(client: WebClient, outbox_id: int, channel: str, payload: dict[str, Any
         raise
     except (SlackClientError, OSError, ValueError) as error:
         raise OutcomeUnknown(type(error).__name__) from None
-    return str(response["ts"])
+    return str(response["channel"]), str(response["ts"])
 
 
 def send_attachments(

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,8 +14,8 @@ from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
-from db.enums import ApplicationStatus
-from db.models import Application
+from db.enums import ApplicationStatus, EnrolmentStatus, ScreeningResult
+from db.models import Application, AuditEvent, Cohort, Enrolment, OutboundMessage
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
 from tests.support.applications import ANSWERS, PROGRAMME, command, seed_programme
 
@@ -94,54 +90,24 @@ def test_diversity_answers_without_consent_are_dropped() -> None:
 # ----------------------------------------------------------------------------- over Slack
 
 
-class FileServer:
-    """Plays Slack's file storage: serves `url_private_download`, only with the bot token."""
-
-    def __init__(self, token: str) -> None:
-        self.files: dict[str, bytes] = {}
-        self.token = token
-        files, expected = self.files, f"Bearer {token}"
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = files.get(self.path.strip("/"))
-                if self.headers.get("Authorization") != expected or body is None:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def share(self, standin: SlackStandin, file_id: str, name: str, text: str) -> None:
-        """Make `files.info` describe the file and this server hold its content."""
-        self.files[file_id] = text.encode()
-        url = f"http://127.0.0.1:{self.server.server_port}/{file_id}"
-        info = {"id": file_id, "name": name, "filetype": "csv", "size": len(text.encode())}
-        standin.stub("files.info", {"ok": True, "file": {**info, "url_private_download": url}})
-
-
-@pytest.fixture
-def file_server(standin: SlackStandin) -> Iterator[FileServer]:
-    server = FileServer(standin.bot_token)
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-
-
-def share_csv(slack: SlackSender, standin: SlackStandin, user_id: str) -> Any:
+def share_csv(
+    slack: SlackSender,
+    standin: SlackStandin,
+    user_id: str,
+    text: str = GOOD,
+    *,
+    filename: str = "applicants.csv",
+) -> Any:
+    """`user_id` shares a CSV file with the bot in their DM; returns the bot's reply there."""
+    file_id = standin.share_file(user_id, filename=filename, content=text.encode())
     dm = standin.im_channel_id(user_id)
     before = len(standin.messages_in(dm))
-    event = {"type": "file_shared", "file_id": "F0CSV", "user_id": user_id, "channel_id": dm}
-    assert slack.event(event).status == 200
-    return standin.wait_for(lambda: standin.messages_in(dm)[before:])[0]
+    assert slack.event(standin.file_shared_event(file_id)).status == 200
+    return standin.wait_for(
+        lambda: [
+            m for m in standin.messages_in(dm)[before:] if m.user == standin.workspace.bot_user_id
+        ]
+    )[0]
 
 
 def click_import(
@@ -187,11 +153,8 @@ def test_a_shared_csv_is_previewed_then_imported_once_on_confirmation(
     standin: SlackStandin,
     db: sessionmaker[Session],
     runtime: Runtime,
-    file_server: FileServer,
 ) -> None:
     seed_programme(db, criteria=["provider-experience"])
-    file_server.share(standin, "F0CSV", "applicants.csv", GOOD)
-
     preview = share_csv(slack, standin, COORDINATOR)
 
     assert "Ready to import 2 applications" in preview.text
@@ -212,14 +175,12 @@ def test_a_shared_csv_is_previewed_then_imported_once_on_confirmation(
 
 
 def test_a_file_with_errors_is_refused_whole(
-    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session], file_server: FileServer
+    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session]
 ) -> None:
     seed_programme(db)
-    file_server.share(
-        standin, "F0CSV", "applicants.csv", csv_text(row(), row(email="sam@", round="Round 9"))
+    preview = share_csv(
+        slack, standin, COORDINATOR, csv_text(row(), row(email="sam@", round="Round 9"))
     )
-
-    preview = share_csv(slack, standin, COORDINATOR)
 
     assert "Nothing was imported: 1 problem" in preview.text
     assert "Row 3, column `email`: 'sam@' is not an email address." in preview.text
@@ -228,16 +189,14 @@ def test_a_file_with_errors_is_refused_whole(
 
 
 def test_only_coordinators_can_import(
-    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session], file_server: FileServer
+    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session]
 ) -> None:
     seed_programme(db)
-    file_server.share(standin, "F0CSV", "applicants.csv", GOOD)
-
     reply = share_csv(slack, standin, PARTICIPANT)
 
     assert "only programme coordinators" in reply.text
     assert statuses(db) == []
-    assert not standin.calls_to("files.info")
+    assert not standin.calls_to("files.info") and not standin.downloads
 
 
 def test_import_explains_itself_to_coordinators_only(
@@ -248,17 +207,154 @@ def test_import_explains_itself_to_coordinators_only(
 
 
 def test_files_shared_outside_a_dm_are_ignored(
-    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session], file_server: FileServer
+    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session]
 ) -> None:
-    file_server.share(standin, "F0CSV", "applicants.csv", GOOD)
-    event = {
-        "type": "file_shared",
-        "file_id": "F0CSV",
-        "user_id": COORDINATOR,
-        "channel_id": "C0GENERAL",
-    }
+    file_id = standin.share_file(COORDINATOR, filename="applicants.csv", content=GOOD.encode())
+    event = {**standin.file_shared_event(file_id), "channel_id": "C0GENERAL"}
 
     assert slack.event(event).status == 200
     # The listener runs after the acknowledgement; a later DM share proves it has finished.
     share_csv(slack, standin, COORDINATOR)
     assert len(standin.calls_to("files.info")) == 1
+    assert [d.authorised for d in standin.downloads] == [True]
+
+
+# ------------------------------------------------------------------- selected into a cohort
+
+SAM = "USAM0001"
+COHORT_HEADER = [*HEADER, "cohort"]
+
+
+def selected_file(*rows: dict[str, str]) -> str:
+    return csv_text(*rows, header=COHORT_HEADER)
+
+
+SELECTED = selected_file(
+    row(cohort="Cohort 1"),
+    # Fails the provider-experience criterion: screened, but a selection is not screened out.
+    row(
+        name="Sam Smith",
+        email="sam@example.nhs.uk",
+        recent_provider_experience="no",
+        cohort="cohort 1",
+    ),
+)
+
+
+def set_capacity(db: sessionmaker[Session], capacity: int) -> None:
+    with unit_of_work(db) as session:
+        for cohort in session.scalars(select(Cohort)):
+            cohort.capacity = capacity
+
+
+def placements(db: sessionmaker[Session]) -> list[tuple[str, EnrolmentStatus, bool]]:
+    """(email, status, linked to an application) of every enrolment."""
+    with unit_of_work(db) as session:
+        return [
+            (e.person.email or "", e.status, e.application_id is not None)
+            for e in session.scalars(select(Enrolment).order_by(Enrolment.id))
+        ]
+
+
+def histories(
+    db: sessionmaker[Session],
+) -> list[tuple[str, ScreeningResult | None, list[tuple[Any, Any, str | None]]]]:
+    """(email, screening result, status changes as (from, to, reason)) of every application."""
+    with unit_of_work(db) as session:
+        return [
+            (
+                a.person.email or "",
+                a.screening_result,
+                [
+                    (c.from_status, c.to_status, c.reason)
+                    for c in sorted(a.status_changes, key=lambda c: c.id)
+                ],
+            )
+            for a in session.scalars(select(Application).order_by(Application.id))
+        ]
+
+
+def audit_actions(db: sessionmaker[Session]) -> list[str]:
+    with unit_of_work(db) as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def owed(db: sessionmaker[Session]) -> list[tuple[str, str]]:
+    with unit_of_work(db) as session:
+        return [
+            (m.recipient, m.kind)
+            for m in session.scalars(select(OutboundMessage).order_by(OutboundMessage.id))
+        ]
+
+
+def test_a_cohort_column_enrols_the_selected_and_fills_the_waiting_list(
+    slack: SlackSender,
+    standin: SlackStandin,
+    db: sessionmaker[Session],
+    runtime: Runtime,
+) -> None:
+    standin.add_user(SAM, name="Sam Smith", email="sam@example.nhs.uk")
+    seed_programme(db, criteria=["provider-experience"])
+    set_capacity(db, 1)
+
+    preview = share_csv(slack, standin, COORDINATOR, SELECTED)
+
+    assert "Ready to import 2 applications" in preview.text
+    assert "Cohort 1: 1 will be enrolled, 1 will go on the waiting list." in preview.text
+    assert placements(db) == []
+    reply = click_import(slack, standin, COORDINATOR, preview)
+    assert "Imported 2 applications from applicants.csv." in reply["text"]
+    assert "Cohort 1: 1 enrolled, 1 on the waiting list." in reply["text"]
+    assert statuses(db) == [
+        ("pat@example.nhs.uk", ApplicationStatus.ACCEPTED, PARTICIPANT),
+        ("sam@example.nhs.uk", ApplicationStatus.ACCEPTED, SAM),
+    ]
+    assert placements(db) == [
+        ("pat@example.nhs.uk", EnrolmentStatus.ENROLLED, True),
+        ("sam@example.nhs.uk", EnrolmentStatus.WAITING, True),
+    ]
+    (pat, sam) = histories(db)
+    received_then_accepted = [
+        (None, ApplicationStatus.RECEIVED),
+        (ApplicationStatus.RECEIVED, ApplicationStatus.ACCEPTED),
+    ]
+    assert pat[1] == ScreeningResult.MEETS_CRITERIA
+    assert [(c[0], c[1]) for c in pat[2]] == received_then_accepted
+    assert pat[2][1][2] == "imported as selected"
+    # Screening ran and is recorded, but did not stop the coordinator's selection.
+    assert sam[1] == ScreeningResult.DOES_NOT_MEET_CRITERIA
+    assert [(c[0], c[1]) for c in sam[2]] == received_then_accepted
+    assert (sam[2][1][2] or "").startswith("imported as selected (screening, not applied:")
+    assert audit_actions(db).count("application.create") == 2
+    assert audit_actions(db).count("application.status") == 2
+    assert {"enrolment.enrol", "enrolment.wait"} <= set(audit_actions(db))
+    assert (PARTICIPANT, "welcome") in owed(db) and (SAM, "waiting_list") in owed(db)
+
+    events, messages = len(audit_actions(db)), owed(db)
+    again = share_csv(slack, standin, COORDINATOR, SELECTED)
+
+    assert "Ready to import 0 applications* (2 already imported" in again.text
+    assert not [block for block in again.blocks if block["type"] == "actions"]
+    assert len(placements(db)) == 2 and len(statuses(db)) == 2
+    assert len(audit_actions(db)) == events and owed(db) == messages
+
+
+def test_an_unknown_cohort_or_an_unmatched_email_with_a_cohort_refuses_the_file(
+    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session], runtime: Runtime
+) -> None:
+    seed_programme(db)
+    text = selected_file(
+        row(cohort="Cohort 9"),
+        row(email="nobody@example.org", cohort="Cohort 1"),
+        row(email="also-nobody@example.org"),  # no cohort: imported without Slack, as before
+    )
+
+    preview = share_csv(slack, standin, COORDINATOR, text)
+
+    assert "Nothing was imported: 2 problems" in preview.text
+    assert (
+        "Row 2, column `cohort`: Aspirant Directors has no cohort called 'Cohort 9': "
+        "its cohorts are Cohort 1" in preview.text
+    )
+    assert "Row 3, column `email`: matches no Slack account" in preview.text
+    assert statuses(db) == [] and placements(db) == []

@@ -102,3 +102,16 @@ def test_plain_notices_are_escaped_and_rendered_ones_are_not_escaped_twice() -> 
 
     assert notice("No cohort called <!channel>").text == "No cohort called &lt;!channel&gt;"
     assert mrkdwn_notice("Fish &amp; chips").text == "Fish &amp; chips"
+
+
+def test_long_text_is_split_between_lines_into_sections_slack_accepts() -> None:
+    from bot.blocks import sections
+
+    lines = [f"`/cohort command{n}`  " + "x" * 90 for n in range(80)]
+
+    blocks = sections("\n".join(lines))
+
+    assert len(blocks) > 1
+    texts = [block.text.text for block in blocks]  # type: ignore[union-attr]
+    assert all(len(text) <= 3000 for text in texts)
+    assert "\n".join(texts).splitlines() == lines

@@ -40,6 +40,21 @@ def section(mrkdwn: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
 
 
+# Slack refuses a section whose text is longer than this.
+MAX_SECTION_CHARACTERS = 3000
+
+
+def sections(mrkdwn: str, limit: int = MAX_SECTION_CHARACTERS) -> list[SectionBlock]:
+    """`mrkdwn` in as many sections as Slack's length limit needs, split between lines."""
+    chunks: list[str] = []
+    for line in mrkdwn.splitlines():
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line[:limit])
+    return [section(chunk) for chunk in chunks]
+
+
 def notice(plain_text: str) -> Message:
     """A one-section message of plain text (escaped here), for short replies and errors."""
     return mrkdwn_notice(escape(plain_text))

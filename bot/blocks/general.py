@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
 
-from bot.blocks import Message, mrkdwn_notice, section
+from bot.blocks import Message, mrkdwn_notice, section, sections
 from bot.command_catalogue import COMMAND, Subcommand
 from bot.render import render
 
@@ -19,7 +19,7 @@ def help_message(subcommands: Sequence[Subcommand]) -> Message:
         text=f"{COMMAND} commands:\n{listing}",
         blocks=(
             HeaderBlock(text="cohortbot commands"),
-            section(listing),
+            *sections(listing),
             ContextBlock(
                 elements=[MarkdownTextObject(text="Replies to commands are only visible to you.")]
             ),

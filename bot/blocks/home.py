@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ContextBlock,
     DividerBlock,
@@ -12,6 +13,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import MAX_VIEW_BLOCKS, section
+from bot.blocks.coaching import log_button
 from bot.blocks.enrolment import chunked_sections
 from bot.command_catalogue import COMMAND
 from bot.home import CohortOverview, HomeFacts, HomeSession, Participation, UpcomingSession
@@ -92,6 +94,10 @@ def _participation_blocks(participation: Participation, facts: HomeFacts) -> lis
         more_forms=max(0, len(forms) - MAX_FORMS),
     )
     blocks.append(section(coaching))
+    if participation.enrolment_id is not None and (
+        participation.coaching_used < participation.coaching_allowance
+    ):
+        blocks.append(ActionsBlock(elements=[log_button(participation.enrolment_id)]))
     return blocks
 
 

@@ -52,6 +52,17 @@ class Answer:
         return cls(status, text.encode("utf-8"), content_type=content_type)
 
 
+@dataclass(frozen=True)
+class Download:
+    """A GET of a shared file's private URL, and whether it carried the bot token."""
+
+    file_id: str
+    authorised: bool
+
+
+_LOGIN_PAGE = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in</body></html>"
+
+
 def _error_body(
     error: str, reason: str = "", extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -95,6 +106,7 @@ class Dispatcher:
         self.recorder = Recorder(on_problem)
         self.faults = FaultPlan()
         self.stubs: dict[str, dict[str, Any]] = {}
+        self.downloads: list[Download] = []
         self.lock = threading.RLock()
         self.base_url = ""
         self.open_socket_url: Callable[[], str] = self._no_socket_mode
@@ -227,6 +239,26 @@ class Dispatcher:
                 )
             file.content = content
         return Answer.text(200, f"OK - {len(content)}")
+
+    # ------------------------------------------------------------------------ downloads
+    def answer_file_download(self, path: str, authorization: str | None) -> Answer:
+        """GET a shared file's url_private(_download): the bytes, only with the bot token.
+
+        `path` is what follows /files-pri/, e.g. "T0001-F0A1B2/download/applicants.csv". Like
+        Slack, a request without a valid token gets an HTML login page rather than the file.
+        """
+        team_and_file = path.split("/", 1)[0]
+        file_id = team_and_file.rsplit("-", 1)[-1]
+        token = _bearer(authorization)
+        with self.lock:
+            file = self.workspace.files.get(file_id)
+            authorised = token is not None and self.token_kinds.get(token) == "bot"
+            self.downloads.append(Download(file_id, authorised))
+            if file is None or file.content is None or not file.completed:
+                return Answer.text(404, "Not Found")
+            if not authorised:
+                return Answer.text(403, _LOGIN_PAGE, content_type="text/html; charset=utf-8")
+            return Answer(200, file.content, content_type="application/octet-stream")
 
     # --------------------------------------------------------------------- response_url
     def answer_response_url(self, token: str, content_type: str | None, body: bytes) -> Answer:

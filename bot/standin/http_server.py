@@ -27,7 +27,7 @@ class StandinHTTPServer(ThreadingHTTPServer):
 
 
 class StandinRequestHandler(BaseHTTPRequestHandler):
-    """Routes /api/<method>, /upload/<file>, /response/<token> and /_standin/calls."""
+    """Routes /api/<method>, /upload/<file>, /files-pri/<file>, /response/<token>, /_standin/calls."""
 
     server: StandinHTTPServer
     server_version = "slack-standin"
@@ -68,6 +68,10 @@ class StandinRequestHandler(BaseHTTPRequestHandler):
         elif path.startswith("/response/") and self.command == "POST":
             answer = dispatcher.answer_response_url(
                 path.removeprefix("/response/"), content_type, body
+            )
+        elif path.startswith("/files-pri/") and self.command == "GET":
+            answer = dispatcher.answer_file_download(
+                path.removeprefix("/files-pri/"), self.headers.get("Authorization")
             )
         elif path == "/_standin/calls" and self.command == "GET":
             answer = dispatcher.calls_json()

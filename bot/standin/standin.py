@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast, overload
 
 from bot.standin import interaction_payloads
-from bot.standin.dispatch import Dispatcher
+from bot.standin.dispatch import Dispatcher, Download
 from bot.standin.faults import Fault
 from bot.standin.http_server import StandinHTTPServer
 from bot.standin.methods import SlackError
@@ -255,9 +255,69 @@ class SlackStandin:
 
     @property
     def files(self) -> dict[str, UploadedFile]:
-        """Files uploaded through the external upload flow, by file id."""
+        """Files uploaded through the external upload flow (or shared by members), by file id."""
         with self._dispatcher.lock:
             return dict(self.workspace.files)
+
+    def share_file(
+        self, user_id: str, *, filename: str, content: bytes, filetype: str = "csv"
+    ) -> str:
+        """A member shares a file with the bot in their DM; returns its file id ("F…").
+
+        files.info then describes it, with url_private(_download) on the stand-in, which serve
+        the bytes only to the bot token (see `downloads`). Send `file_shared_event(file_id)`
+        with the event to tell the app, as Slack would.
+        """
+        with self._dispatcher.lock:
+            ws = self.workspace
+            dm = ws.im_channel_for(user_id)
+            file_id = ws.new_id("F")
+            url = f"{self.base_url}/files-pri/{ws.team_id}-{file_id}"
+            file = UploadedFile(
+                id=file_id,
+                filename=filename,
+                length=len(content),
+                title=filename,
+                content=content,
+                channels=[dm.id],
+                completed=True,
+                user=user_id,
+                filetype=filetype,
+                url_private=f"{url}/{filename}",
+                url_private_download=f"{url}/download/{filename}",
+            )
+            ws.files[file_id] = file
+            ws.history(dm.id).append(
+                Message(
+                    dm.id,
+                    ws.next_ts(),
+                    "",
+                    user_id,
+                    files=[file.to_api(bot_user_id=ws.bot_user_id)],
+                )
+            )
+        return file_id
+
+    def file_shared_event(self, file_id: str) -> dict[str, Any]:
+        """The `file_shared` event Slack sends for a file shared with `share_file`."""
+        with self._dispatcher.lock:
+            file = self.workspace.files[file_id]
+            if file.user is None:
+                raise KeyError(f"{file_id} was uploaded by the bot, not shared by a member")
+            return {
+                "type": "file_shared",
+                "file_id": file.id,
+                "user_id": file.user,
+                "file": {"id": file.id},
+                "channel_id": file.channels[0] if file.channels else "",
+                "event_ts": self.workspace.next_ts(),
+            }
+
+    @property
+    def downloads(self) -> list[Download]:
+        """Every GET of a shared file's private URL, in order, and whether it had the token."""
+        with self._dispatcher.lock:
+            return list(self._dispatcher.downloads)
 
     # --------------------------------------------------------------------- interactions
     def new_trigger_id(

@@ -225,19 +225,33 @@ class UploadedFile:
     initial_comment: str | None = None
     thread_ts: str | None = None
     completed: bool = False
+    # Set for files a member shared (SlackStandin.share_file): who, what kind, where to fetch it.
+    user: str | None = None
+    filetype: str | None = None
+    url_private: str | None = None
+    url_private_download: str | None = None
+    created: int = field(default_factory=lambda: int(time.time()))
 
     def to_api(self, *, bot_user_id: str) -> dict[str, Any]:
-        """Render the file object Slack returns from files.completeUploadExternal."""
-        return {
+        """Render the file object Slack returns from files.completeUploadExternal and files.info."""
+        rendered: dict[str, Any] = {
             "id": self.id,
             "name": self.filename,
             "title": self.title or self.filename,
             "alt_txt": self.alt_txt,
             "size": len(self.content) if self.content is not None else 0,
-            "user": bot_user_id,
+            "user": self.user or bot_user_id,
             "channels": list(self.channels),
-            "created": int(time.time()),
+            "created": self.created,
         }
+        if self.filetype is not None:
+            rendered["filetype"] = self.filetype
+            rendered["mimetype"] = "text/csv" if self.filetype == "csv" else "text/plain"
+        if self.url_private is not None:
+            rendered["url_private"] = self.url_private
+        if self.url_private_download is not None:
+            rendered["url_private_download"] = self.url_private_download
+        return rendered
 
 
 @dataclass

@@ -8,7 +8,13 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.application_import import plan_import, preview, read_file, run_import
+from bot.application_import import (
+    placements_summary,
+    plan_import,
+    preview,
+    read_file,
+    run_import,
+)
 from bot.blocks import mrkdwn_notice, notice
 from bot.errors import CohortbotError
 from bot.ids.applications import ActionId
@@ -52,8 +58,9 @@ def handle_confirm_import(
         respond(**mrkdwn_notice(preview(plan)).as_kwargs(), replace_original=True)
         return
     suffix = f" ({plan.already_imported} were already there)" if plan.already_imported else ""
+    text = f"Imported {count} applications from {shared.name}{suffix}.{placements_summary(plan)}"
     respond(
-        **notice(f"Imported {count} applications from {shared.name}{suffix}.").as_kwargs(),
+        **notice(text).as_kwargs(),
         replace_original=True,
     )
 

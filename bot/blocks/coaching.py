@@ -1,0 +1,193 @@
+"""Block Kit for the coaching allowance: status, nudges, the logging modal and the at-risk list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DatePickerElement,
+    InputBlock,
+    PlainTextInputElement,
+    PlainTextObject,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import MAX_MESSAGE_BLOCKS, Message, section
+from bot.blocks.enrolment import chunked_sections
+from bot.ids.coaching import (
+    COACH_NAME_INPUT,
+    COACH_USER_INPUT,
+    DATE_INPUT,
+    NOTE_INPUT,
+    ActionId,
+    BlockId,
+    CallbackId,
+)
+from bot.mrkdwn import escape, mention
+from bot.render import render
+from bot.timefmt import format_day
+
+if TYPE_CHECKING:
+    from bot.coaching import CoachingStatus, CohortCoaching
+
+MAX_NOTE_LENGTH = 500
+LOG_BUTTON_TEXT = "Log a coaching session"
+
+
+def day_with_year(day: date) -> str:
+    """'Tue 4 Jul 2017'."""
+    return f"{format_day(day)} {day.year}"
+
+
+def status_line(status: CoachingStatus) -> str:
+    """'*Coaching:* 1 of 4 sessions used, 3 left to use by *…* (n days to go).' as mrkdwn."""
+    deadline = day_with_year(status.deadline) if status.deadline else None
+    return render("coaching/status.j2", s=status, deadline=deadline)
+
+
+def log_button(enrolment_id: int) -> ButtonElement:
+    """The button that opens the logging modal for one enrolment."""
+    return ButtonElement(
+        text=LOG_BUTTON_TEXT, action_id=ActionId.LOG, value=str(enrolment_id), style="primary"
+    )
+
+
+def _with_button(text: str, status: CoachingStatus) -> Message:
+    blocks: list[Block] = [section(text)]
+    if status.remaining:
+        blocks.append(ActionsBlock(elements=[log_button(status.enrolment_id)]))
+    return Message(text=text, blocks=blocks)
+
+
+def status_message(status: CoachingStatus) -> Message:
+    """A participant's own coaching status, with the logging button."""
+    return _with_button(status_line(status), status)
+
+
+def nudge_message(status: CoachingStatus, kind: str) -> Message:
+    """A nudge to use the allowance; `kind` is 'not_started', 'behind' or 'final'."""
+    deadline = day_with_year(status.deadline) if status.deadline else ""
+    body = render(
+        "coaching/nudge.j2", kind=kind, s=status, months=status.months_left, deadline=deadline
+    )
+    return _with_button(f"{body}\n{status_line(status)}", status)
+
+
+def logged_for_you_message(status: CoachingStatus, held_on: date, logged_by: str) -> Message:
+    """Tells a participant that someone else (`logged_by`, a Slack id) logged a session for them."""
+    text = render(
+        "coaching/logged.j2",
+        for_you=True,
+        logger=mention(logged_by),
+        held_on=day_with_year(held_on),
+    )
+    return Message(
+        text=f"{text}\n{status_line(status)}", blocks=(section(text), section(status_line(status)))
+    )
+
+
+@dataclass(frozen=True)
+class LogForm:
+    """What the logging modal needs: whose allowance, and sensible defaults."""
+
+    enrolment_id: int
+    name: str
+    for_someone_else: bool
+    today: date
+    coach_user_id: str | None
+    status: CoachingStatus
+
+
+def log_modal(form: LogForm) -> View:
+    """The 'Log a coaching session' modal: date, coach (Slack user or name) and an optional note."""
+    intro = render("coaching/form_intro.j2", for_someone_else=form.for_someone_else, name=form.name)
+    coach_user = UserSelectElement(
+        action_id=COACH_USER_INPUT,
+        placeholder="Pick the coach",
+        initial_user=form.coach_user_id,
+    )
+    return View(
+        type="modal",
+        callback_id=CallbackId.LOG,
+        title=PlainTextObject(text="Log coaching"),
+        submit=PlainTextObject(text="Log it"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({"enrolment_id": form.enrolment_id}),
+        blocks=[
+            section(f"{intro}\n{status_line(form.status)}"),
+            InputBlock(
+                block_id=BlockId.DATE,
+                label=PlainTextObject(text="Date of the session"),
+                element=DatePickerElement(
+                    action_id=DATE_INPUT, initial_date=form.today.isoformat()
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.COACH_USER,
+                label=PlainTextObject(text="Coach"),
+                element=coach_user,
+                optional=True,
+                hint=PlainTextObject(text="Or, if they are not in Slack, type their name below."),
+            ),
+            InputBlock(
+                block_id=BlockId.COACH_NAME,
+                label=PlainTextObject(text="Coach's name (if not in Slack)"),
+                element=PlainTextInputElement(action_id=COACH_NAME_INPUT, max_length=200),
+                optional=True,
+            ),
+            InputBlock(
+                block_id=BlockId.NOTE,
+                label=PlainTextObject(text="Note"),
+                element=PlainTextInputElement(
+                    action_id=NOTE_INPUT, multiline=True, max_length=MAX_NOTE_LENGTH
+                ),
+                optional=True,
+                hint=PlainTextObject(text="Logistics only, e.g. 'rescheduled from May'."),
+            ),
+        ],
+    )
+
+
+def logged_view(status: CoachingStatus, held_on: date, *, name: str | None) -> View:
+    """What the modal turns into once the session is logged: the new count and deadline."""
+    text = render("coaching/logged.j2", for_you=False, name=name, held_on=day_with_year(held_on))
+    return View(
+        type="modal",
+        callback_id=CallbackId.LOG,
+        title=PlainTextObject(text="Coaching logged"),
+        close=PlainTextObject(text="Done"),
+        blocks=[section(text), section(status_line(status))],
+    )
+
+
+def report_message(report: CohortCoaching) -> Message:
+    """The coordinators' view: cohort totals and who is at risk, and why."""
+    head = render("coaching/report.j2", r=report)
+    lines = [
+        render(
+            "coaching/at_risk_line.j2",
+            who=mention(s.slack_user_id) if s.slack_user_id else s.name,
+            s=s,
+            deadline=day_with_year(s.deadline) if s.deadline else None,
+        )
+        for s in report.at_risk
+    ]
+    blocks = [section(head), *chunked_sections(lines, max_blocks=MAX_MESSAGE_BLOCKS - 1)]
+    return Message(text="\n".join([head, *lines]), blocks=blocks)
+
+
+def notice_modal(plain_text: str) -> View:
+    """A modal that only says something (where there is no message to reply under)."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text="Coaching"),
+        close=PlainTextObject(text="OK"),
+        blocks=[section(escape(plain_text))],
+    )
