@@ -11,8 +11,17 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.app_context import Services
+from bot.errors import CohortbotError
 from bot.roles import require_coordinator, roles_of
 from db.models import Role
+
+
+def button_number(action: dict[str, Any]) -> int:
+    """The record id a button carries in its value; a tampered or stale value is refused."""
+    try:
+        return int(action.get("value", ""))
+    except ValueError:
+        raise CohortbotError("That button is not one I recognise; nothing was changed.") from None
 
 
 class SlackRequest:

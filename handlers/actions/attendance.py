@@ -13,14 +13,7 @@ from bot.blocks.attendance import checked_in_message, record_modal
 from bot.errors import CohortbotError
 from bot.ids.attendance import ActionId
 from handlers.errors import GuardedApp
-from handlers.request import SlackRequest
-
-
-def _number(action: dict[str, Any]) -> int:
-    try:
-        return int(action.get("value", ""))
-    except ValueError:
-        raise CohortbotError("That button is not one I recognise; nothing was changed.") from None
+from handlers.request import SlackRequest, button_number
 
 
 def handle_action_record(
@@ -38,7 +31,7 @@ def handle_action_record(
         with request.uow() as session:
             programme_session = attendance.recordable_session(
                 session,
-                str(_number(action)),
+                str(button_number(action)),
                 slack_user_id=request.user_id,
                 roles=request.roles(session),
                 now=request.now(),
@@ -65,7 +58,7 @@ def handle_action_check_in(
         with request.uow() as session:
             checked_in = attendance.check_in(
                 session,
-                invitation_id=_number(action),
+                invitation_id=button_number(action),
                 slack_user_id=request.user_id,
                 now=request.now(),
             )

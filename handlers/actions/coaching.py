@@ -13,7 +13,7 @@ from bot.blocks.coaching import log_modal, notice_modal
 from bot.errors import CohortbotError
 from bot.ids.coaching import ActionId
 from handlers.errors import GuardedApp
-from handlers.request import SlackRequest
+from handlers.request import SlackRequest, button_number
 
 
 def handle_action_log(
@@ -30,12 +30,8 @@ def handle_action_log(
     try:
         with request.uow() as session:
             roles = request.roles(session)
-            try:
-                enrolment_id = int(action.get("value", ""))
-            except ValueError:
-                raise CohortbotError("That button is not one I recognise.") from None
             enrolment = coaching.enrolment_to_log_for(
-                session, enrolment_id, actor=request.user_id, roles=roles
+                session, button_number(action), actor=request.user_id, roles=roles
             )
             form = coaching.log_form(
                 session, enrolment, actor=request.user_id, roles=roles, now=request.now()

@@ -18,6 +18,7 @@ from bot.ids.enrolment import ActionId
 from db.enums import EnrolmentStatus
 from handlers.errors import GuardedApp
 from handlers.events.home import publish_home
+from handlers.request import button_number
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,9 @@ def handle_place_answer(
     services = Services.of(context)
     user_id = body["user"]["id"]
     accepted = action["action_id"] == ActionId.ACCEPT_PLACE
-    try:
-        enrolment_id = int(action.get("value", ""))
-    except ValueError:
-        respond(**notice("That button is not one I recognise; nothing was changed.").as_kwargs())
-        return
     answer = service.accept_place if accepted else service.decline_place
     try:
+        enrolment_id = button_number(action)
         with services.uow() as session:
             enrolment = answer(
                 session, enrolment_id=enrolment_id, slack_user_id=user_id, now=services.clock()

@@ -14,14 +14,7 @@ from bot.calendar_ics import timetable_ics
 from bot.errors import CohortbotError
 from bot.ids.reminders import ActionId
 from handlers.errors import GuardedApp
-from handlers.request import SlackRequest
-
-
-def _invitation_id(action: dict[str, Any]) -> int:
-    try:
-        return int(action.get("value", ""))
-    except ValueError:
-        raise CohortbotError("That button is not one I recognise; nothing was changed.") from None
+from handlers.request import SlackRequest, button_number
 
 
 def handle_action_attending(
@@ -39,7 +32,7 @@ def handle_action_attending(
         with request.uow() as session:
             view = rsvp.record_reply(
                 session,
-                invitation_id=_invitation_id(action),
+                invitation_id=button_number(action),
                 slack_user_id=request.user_id,
                 attending=True,
                 reason=None,
@@ -62,7 +55,7 @@ def handle_action_not_attending(
     """'Can't make it': ask why in a modal that will update this reminder."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    invitation_id = _invitation_id(action)
+    invitation_id = button_number(action)
     try:
         with request.uow() as session:
             title = rsvp.owned_invitation(session, invitation_id, request.user_id).session.title
@@ -92,7 +85,7 @@ def handle_action_calendar(
     request = SlackRequest(body["user"]["id"], context, client)
     try:
         with request.uow() as session:
-            invitation = rsvp.owned_invitation(session, _invitation_id(action), request.user_id)
+            invitation = rsvp.owned_invitation(session, button_number(action), request.user_id)
             programme_session = invitation.session
             ics = timetable_ics([programme_session], calendar_name=programme_session.title)
             title = programme_session.title
