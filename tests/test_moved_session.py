@@ -50,7 +50,9 @@ def test_moving_a_session_cancels_its_reminder_announces_the_move_and_replans(
 
     with unit_of_work(runtime.session_factory) as session:
         old = session.scalars(
-            select(OutboundMessage).where(OutboundMessage.kind == "session_reminder")
+            select(OutboundMessage)
+            .where(OutboundMessage.kind == "session_reminder")
+            .order_by(OutboundMessage.id)
         ).first()
         assert old is not None and old.state == OutboundState.CANCELLED
         assert "20170316" in old.idempotency_key

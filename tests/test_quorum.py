@@ -114,7 +114,7 @@ def test_a_moved_session_is_checked_afresh(runtime: Runtime, standin: SlackStand
     setup(runtime, standin, {})
     run_once(runtime.tick_dependencies(), WEEK_BEFORE)
     with unit_of_work(runtime.session_factory) as session:
-        invitation = session.scalars(select(Invitation)).first()
+        invitation = session.scalars(select(Invitation).order_by(Invitation.id)).first()
         assert invitation is not None
         invitation.session.starts_at = datetime(2017, 3, 23, 10, 0, tzinfo=LONDON)
         invitation.session.ends_at = datetime(2017, 3, 23, 13, 0, tzinfo=LONDON)

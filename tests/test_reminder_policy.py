@@ -177,7 +177,9 @@ def test_a_coordinator_changes_the_days_hours_and_quorum(
     }
     with unit_of_work(runtime.session_factory) as session:
         events = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "programme.reminder_policy")
+            select(AuditEvent)
+            .where(AuditEvent.action == "programme.reminder_policy")
+            .order_by(AuditEvent.id)
         ).all()
         assert [e.actor for e in events] == [COORDINATOR] * 3
         assert events[0].before == {}

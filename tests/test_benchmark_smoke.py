@@ -1,0 +1,46 @@
+"""The reminders benchmark runs end to end on a tiny data set and reports a clean dispatch."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from tests.benchmarks.reminders_benchmark import main
+
+ROWS = (
+    "participants",
+    "planning calls",
+    "planning per call (mean)",
+    "statements per call (max)",
+    "dispatch rate",
+    "fraction of limit",
+    "429s",
+    "duplicates",
+    "losses",
+)
+
+
+def figure(report: str, name: str) -> str:
+    match = re.search(rf"^  {re.escape(name)}\s+(.+)$", report, re.MULTILINE)
+    assert match is not None, f"no {name!r} row in:\n{report}"
+    return match.group(1).strip()
+
+
+def test_benchmark_prints_every_figure_with_no_duplicates_or_losses() -> None:
+    out = io.StringIO()
+    arguments = ["--participants", "30", "--cohorts", "1", "--plan-stride", "20"]
+    arguments += ["--sample-day-calls", "3", "--send-sample", "10"]
+    arguments += ["--rate-per-minute", "6000", "--send-rate", "6000"]
+
+    assert main(arguments, out) == 0
+
+    report = out.getvalue()
+    for name in ROWS:
+        figure(report, name)
+    assert figure(report, "participants") == "30"
+    assert figure(report, "dispatch sample") == "10"
+    assert figure(report, "delivered").startswith("10 in ")
+    assert figure(report, "duplicates") == "0"
+    assert figure(report, "losses") == "0"
+    assert figure(report, "stand-in contract problems") == "0"
+    assert "Statements in the busiest planning call, by source" in report
