@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.blocks import Message
@@ -65,6 +65,63 @@ def enqueue(
     session.add(row)
     session.flush()
     return row
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One message to owe, for `enqueue_new`."""
+
+    recipient: str
+    kind: str
+    message: Message
+    due_at: datetime
+    idempotency_key: str
+    session_id: int | None = None
+    enrolment_id: int | None = None
+
+
+# Well under every backend's limit on bound parameters in one statement.
+_KEYS_PER_QUERY = 500
+
+
+def owed_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` the outbox already holds (sent or not), in a few queries."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        found.update(
+            session.scalars(
+                select(OutboundMessage.idempotency_key).where(
+                    OutboundMessage.idempotency_key.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
+    """Owe many messages whose keys the caller checked with `owed_keys`, inserted in bulk.
+
+    The unique key still refuses a duplicate should another process have owed one meanwhile.
+    """
+    if not owed:
+        return
+    # A Core executemany: one statement for the lot, where the ORM would insert row by row.
+    session.execute(
+        insert(OutboundMessage),
+        [
+            {
+                "recipient": item.recipient,
+                "kind": item.kind,
+                "due_at": item.due_at,
+                "idempotency_key": item.idempotency_key,
+                "payload": item.message.as_kwargs(),
+                "session_id": item.session_id,
+                "enrolment_id": item.enrolment_id,
+            }
+            for item in owed
+        ],
+    )
 
 
 def cancel_pending(

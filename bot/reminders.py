@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot import outbox
 from bot.blocks.reminders import reminder_message
@@ -25,7 +25,7 @@ from bot.reminder_policy import (
     point,
     policy_or_default,
 )
-from bot.rsvp import reminder_view
+from bot.rsvp import alternative_dates, reminder_view
 from bot.working_hours import WorkingHours
 from db.enums import EnrolmentStatus, RsvpStatus, SessionNotificationPreference, SessionStatus
 from db.models import (
@@ -191,22 +191,51 @@ def _zone(slack_tz: str | None, programme_tz: str) -> ZoneInfo:
 
 
 def owe_due_reminders(session: Session, now: datetime) -> int:
-    """Put every reminder now due into the outbox (once each); returns how many were new."""
-    owed = 0
-    for due in due_reminders(session, now):
-        invitation = session.get_one(Invitation, due.invitation_id)
-        message = reminder_message(reminder_view(session, invitation, now, due.tz))
-        row = outbox.enqueue(
-            session,
-            recipient=due.recipient,
-            kind=REMINDER_KIND,
-            message=message,
-            # Due now, not at the (past) moment: after a move, the 'moved' notice owed earlier
-            # must reach people before the re-planned reminder does.
-            due_at=max(due.due_at, now),
-            idempotency_key=due.idempotency_key,
-            session_id=due.session_id,
-            enrolment_id=due.enrolment_id,
+    """Put every reminder now due into the outbox (once each); returns how many were new.
+
+    A handful of queries however many people are due: the planner runs every few minutes over a
+    whole national programme.
+    """
+    due = due_reminders(session, now)
+    already = outbox.owed_keys(session, [reminder.idempotency_key for reminder in due])
+    new = [reminder for reminder in due if reminder.idempotency_key not in already]
+    if not new:
+        return 0
+    invitations = {
+        invitation.id: invitation
+        for invitation in session.scalars(
+            select(Invitation)
+            .where(Invitation.id.in_([reminder.invitation_id for reminder in new]))
+            .options(
+                joinedload(Invitation.session),
+                joinedload(Invitation.enrolment).joinedload(Enrolment.person),
+            )
         )
-        owed += row is not None
-    return owed
+    }
+    alternatives = alternative_dates(session, {reminder.session_id for reminder in new}, now)
+    outbox.enqueue_new(
+        session,
+        [
+            outbox.Owed(
+                recipient=reminder.recipient,
+                kind=REMINDER_KIND,
+                message=reminder_message(
+                    reminder_view(
+                        session,
+                        invitations[reminder.invitation_id],
+                        now,
+                        reminder.tz,
+                        alternatives=alternatives,
+                    )
+                ),
+                # Due now, not at the (past) moment: after a move, the 'moved' notice owed
+                # earlier must reach people before the re-planned reminder does.
+                due_at=max(reminder.due_at, now),
+                idempotency_key=reminder.idempotency_key,
+                session_id=reminder.session_id,
+                enrolment_id=reminder.enrolment_id,
+            )
+            for reminder in new
+        ],
+    )
+    return len(new)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -74,21 +75,20 @@ def record_reply(
 
 
 def reminder_view(
-    session: Session, invitation: Invitation, now: datetime, tz: ZoneInfo
+    session: Session,
+    invitation: Invitation,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    alternatives: Mapping[int, ProgrammeSession] | None = None,
 ) -> ReminderView:
     """What a reminder about `invitation` says as of `now`, in the reader's time zone."""
     programme_session = invitation.session
     start_local = programme_session.starts_at.astimezone(tz)
     end_local = programme_session.ends_at.astimezone(tz)
-    alternative = session.scalar(
-        select(ProgrammeSession)
-        .where(
-            ProgrammeSession.alternative_of_id == programme_session.id,
-            ProgrammeSession.status == SessionStatus.SCHEDULED,
-            ProgrammeSession.starts_at > now,
-        )
-        .order_by(ProgrammeSession.starts_at)
-    )
+    if alternatives is None:
+        alternatives = alternative_dates(session, [programme_session.id], now)
+    alternative = alternatives.get(programme_session.id)
     return ReminderView(
         invitation_id=invitation.id,
         title=programme_session.title,
@@ -104,6 +104,27 @@ def reminder_view(
         rsvp_reason=invitation.rsvp_reason,
         alternative=format_when(alternative.starts_at, tz) if alternative is not None else None,
     )
+
+
+def alternative_dates(
+    session: Session, session_ids: Collection[int], now: datetime
+) -> dict[int, ProgrammeSession]:
+    """For each session, its earliest alternative date still to come, in one query."""
+    found: dict[int, ProgrammeSession] = {}
+    if not session_ids:
+        return found
+    rows = session.scalars(
+        select(ProgrammeSession)
+        .where(
+            ProgrammeSession.alternative_of_id.in_(session_ids),
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+            ProgrammeSession.starts_at > now,
+        )
+        .order_by(ProgrammeSession.starts_at)
+    )
+    for alternative in rows:
+        found.setdefault(int(alternative.alternative_of_id or 0), alternative)
+    return found
 
 
 def lead_time(session_day: date, today: date) -> str:

@@ -19,6 +19,7 @@ from bot.slack_client import make_web_client
 from bot.web import create_wsgi_app
 from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
 from db.migrate import upgrade
+from scheduling.pacing import Pacer
 from scheduling.tick import TickDependencies
 
 if TYPE_CHECKING:
@@ -73,5 +74,8 @@ class Runtime:
             self.settings.slack_bot_token, self.settings.slack_api_url, retry_connections=False
         )
         return TickDependencies(
-            uow=partial(unit_of_work, self.session_factory), client=sender, settings=self.settings
+            uow=partial(unit_of_work, self.session_factory),
+            client=sender,
+            settings=self.settings,
+            pacer=Pacer(self.settings.send_rate_per_minute),
         )

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.app_context import UnitOfWork
 from bot.settings import Settings
+from scheduling.pacing import Pacer
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class TickDependencies:
     uow: UnitOfWork
     client: WebClient
     settings: Settings
+    # One for the life of the process, so pacing carries over from one pass to the next.
+    pacer: Pacer
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from bot.event_log import purge_processed_events
 from bot.reminders import owe_due_reminders
 from scheduling import attendance_ticks, coaching_ticks, participation_ticks
 from scheduling.delivery import deliver_due
-from scheduling.pacing import Pacer
 from scheduling.tick import Tick, TickDependencies
 
 
@@ -24,8 +23,7 @@ def purge_events(deps: TickDependencies, now: datetime) -> str:
 
 def deliver_outbox(deps: TickDependencies, now: datetime) -> str:
     """Send the messages that are due."""
-    pacer = Pacer(deps.settings.send_rate_per_minute)
-    return str(deliver_due(deps.uow, deps.client, now, pacer))
+    return str(deliver_due(deps.uow, deps.client, now, deps.pacer))
 
 
 def plan_reminders(deps: TickDependencies, now: datetime) -> str:

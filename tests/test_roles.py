@@ -42,7 +42,9 @@ def test_coordinator_grants_and_revokes_a_role_with_an_audit_trail(
     with db() as session:
         actions = [
             e.action
-            for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == COORDINATOR))
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.actor == COORDINATOR).order_by(AuditEvent.id)
+            )
         ]
     assert actions == ["role.grant", "role.revoke"]
 
