@@ -528,3 +528,14 @@ def _leave(
     _renumber_waiting_list(session, cohort.id)
     offer_free_places(session, cohort_id=cohort.id, now=now)
     return enrolment
+
+
+def enrolled_places(session: Session, slack_user_id: str) -> list[Enrolment]:
+    """The cohorts the person with this Slack id is enrolled in (not waiting), oldest first."""
+    query = (
+        select(Enrolment)
+        .join(Enrolment.person)
+        .where(Person.slack_user_id == slack_user_id, Enrolment.status == EnrolmentStatus.ENROLLED)
+        .order_by(Enrolment.id)
+    )
+    return list(session.scalars(query))

@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import groups as groups_service
@@ -28,6 +27,7 @@ from bot.blocks.programmes import (
 )
 from bot.calendar_ics import cohort_timetable, person_timetable, timetable_ics
 from bot.command_catalogue import Subcommand
+from bot.enrolment import enrolled_places
 from bot.errors import InvalidInput, NotFound
 from bot.ids.programmes import Field
 from bot.mentions import parse_mention
@@ -41,8 +41,8 @@ from bot.programmes import (
     programme_zone,
     resolve_cohort,
 )
-from db.enums import EnrolmentStatus, SessionStatus
-from db.models import Cohort, Enrolment, Person, Programme, ProgrammeSession, Role
+from db.enums import SessionStatus
+from db.models import Cohort, Enrolment, Programme, ProgrammeSession, Role
 from handlers.commands.routing import CommandRequest, Route
 
 ICS_FILENAME = "cohort-timetable.ics"
@@ -296,18 +296,8 @@ def timetable_lines(rows: Sequence[ProgrammeSession], tz: ZoneInfo) -> list[Time
     return lines
 
 
-def _enrolments(session: Session, user_id: str) -> list[Enrolment]:
-    query = (
-        select(Enrolment)
-        .join(Enrolment.person)
-        .where(Person.slack_user_id == user_id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .order_by(Enrolment.id)
-    )
-    return list(session.scalars(query))
-
-
 def _own_enrolment(session: Session, user_id: str, words: Sequence[str]) -> Enrolment:
-    enrolments = _enrolments(session, user_id)
+    enrolments = enrolled_places(session, user_id)
     if words:
         cohort = resolve_cohort(session, words)
         enrolments = [e for e in enrolments if e.cohort_id == cohort.id]
@@ -328,7 +318,7 @@ def handle_command_calendar(request: CommandRequest) -> Message:
     with request.uow() as session:
         words = request.arguments
         coordinator = timetable_is_coordinator(request, session)
-        if coordinator and (words or not _enrolments(session, request.user_id)):
+        if coordinator and (words or not enrolled_places(session, request.user_id)):
             cohort = resolve_cohort(session, words) if words else only_cohort(session)
             tz = programme_zone(cohort)
             lines = timetable_lines(cohort_timetable(session, cohort_id=cohort.id), tz)
