@@ -1,0 +1,62 @@
+"""Statistical disclosure control for equality data (ethnicity, gender: special-category data).
+
+NHS Digital's rule for published counts: a count from 1 to 7 is shown as `*`, every other count is
+rounded to the nearest 5, and a second cell is suppressed wherever a shown total would let a reader
+work out a suppressed one. Operational counts (attendance, coaching, outcomes) do not go through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SUPPRESSED = "*"
+SMALLEST_SHOWN = 8
+ROUND_TO = 5
+TOTAL = "Total"
+
+
+def disclose_count(count: int) -> str:
+    """One count as it may be published: '0', '*' for 1-7, else rounded to the nearest 5."""
+    if count < 0:
+        raise ValueError("a count cannot be negative")
+    if count == 0:
+        return "0"
+    if count < SMALLEST_SHOWN:
+        return SUPPRESSED
+    return str(ROUND_TO * ((count + ROUND_TO // 2) // ROUND_TO))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A disclosed breakdown: each category's shown value, and the shown total."""
+
+    cells: dict[str, str]
+    total: str
+
+
+def disclose_breakdown(counts: Mapping[str, int]) -> Breakdown:
+    """A breakdown of one total (e.g. applicants by ethnicity) made safe to publish with its total."""
+    cells = {name: disclose_count(count) for name, count in counts.items()}
+    total = disclose_count(sum(counts.values()))
+    suppressed = [name for name, shown in cells.items() if shown == SUPPRESSED]
+    if len(suppressed) == 1 and total != SUPPRESSED:
+        # With the total shown, one hidden cell could be worked out from the others: hide the
+        # smallest other non-zero cell too, or the total when there is none.
+        others = sorted(
+            (count, name) for name, count in counts.items() if name != suppressed[0] and count > 0
+        )
+        if others:
+            cells[others[0][1]] = SUPPRESSED
+        else:
+            total = SUPPRESSED
+    return Breakdown(cells=cells, total=total)
+
+
+def disclose_change(this_week: int, last_week: int) -> str:
+    """A week-on-week change computed only from disclosed values, so it cannot single anyone out."""
+    now_shown, before_shown = disclose_count(this_week), disclose_count(last_week)
+    if SUPPRESSED in (now_shown, before_shown):
+        return SUPPRESSED
+    change = int(now_shown) - int(before_shown)
+    return f"{change:+d}" if change else "no change"
