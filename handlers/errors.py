@@ -40,7 +40,8 @@ def handle_error(
         logger.exception("unhandled error for a %s request", body.get("type") or "slash command")
         message = notice(SOMETHING_WENT_WRONG)
     if respond is not None and (body.get("response_url") or body.get("response_urls")):
-        respond(**message.as_kwargs())
+        # Said only to the person who acted; a message they clicked in stays as it was.
+        respond(replace_original=False, **message.as_kwargs())
     return None
 
 

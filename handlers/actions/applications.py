@@ -16,7 +16,6 @@ from bot.application_import import (
     run_import,
 )
 from bot.blocks import mrkdwn_notice, notice
-from bot.errors import CohortbotError
 from bot.ids.applications import ActionId
 from bot.import_files import email_lookup, fetch_csv
 from handlers.errors import GuardedApp
@@ -34,26 +33,22 @@ def handle_confirm_import(
     """Import the previewed file: checked again, written all or nothing, by a coordinator only."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
-        with request.uow() as session:
-            request.require_coordinator(session)
-        file_id = str(json.loads(action.get("value") or "{}").get("file_id", ""))
-        shared = fetch_csv(client, file_id)
-        # Matched before the unit of work, which must not wait on Slack.
-        parsed = read_file(shared.text, lookup=email_lookup(client))
-        with request.uow() as session:
-            plan = plan_import(session, parsed)
-            if plan.can_import:
-                count = run_import(
-                    session,
-                    plan,
-                    slack_ids=parsed.slack_ids,
-                    actor=request.user_id,
-                    now=request.now(),
-                )
-    except CohortbotError as error:
-        respond(**notice(str(error)).as_kwargs(), replace_original=False)
-        return
+    with request.uow() as session:
+        request.require_coordinator(session)
+    file_id = str(json.loads(action.get("value") or "{}").get("file_id", ""))
+    shared = fetch_csv(client, file_id)
+    # Matched before the unit of work, which must not wait on Slack.
+    parsed = read_file(shared.text, lookup=email_lookup(client))
+    with request.uow() as session:
+        plan = plan_import(session, parsed)
+        if plan.can_import:
+            count = run_import(
+                session,
+                plan,
+                slack_ids=parsed.slack_ids,
+                actor=request.user_id,
+                now=request.now(),
+            )
     if not plan.can_import:
         respond(**mrkdwn_notice(preview(plan)).as_kwargs(), replace_original=True)
         return

@@ -8,9 +8,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import attendance
-from bot.blocks import notice
 from bot.blocks.attendance import checked_in_message, record_modal
-from bot.errors import CohortbotError
 from bot.ids.attendance import ActionId
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest, button_number
@@ -27,19 +25,15 @@ def handle_action_record(
     """'Record attendance': open the form pre-filled from replies (or what was recorded)."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
-        with request.uow() as session:
-            programme_session = attendance.recordable_session(
-                session,
-                str(button_number(action)),
-                slack_user_id=request.user_id,
-                roles=request.roles(session),
-                now=request.now(),
-            )
-            view = record_modal(attendance.register_of(session, programme_session, can_record=True))
-    except CohortbotError as error:
-        respond(replace_original=False, **notice(str(error)).as_kwargs())
-        return
+    with request.uow() as session:
+        programme_session = attendance.recordable_session(
+            session,
+            str(button_number(action)),
+            slack_user_id=request.user_id,
+            roles=request.roles(session),
+            now=request.now(),
+        )
+        view = record_modal(attendance.register_of(session, programme_session, can_record=True))
     client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
 
 
@@ -54,17 +48,13 @@ def handle_action_check_in(
     """'Check in': mark the invitee present during the session window, and say so on the DM."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
-        with request.uow() as session:
-            checked_in = attendance.check_in(
-                session,
-                invitation_id=button_number(action),
-                slack_user_id=request.user_id,
-                now=request.now(),
-            )
-    except CohortbotError as error:
-        respond(replace_original=False, **notice(str(error)).as_kwargs())
-        return
+    with request.uow() as session:
+        checked_in = attendance.check_in(
+            session,
+            invitation_id=button_number(action),
+            slack_user_id=request.user_id,
+            now=request.now(),
+        )
     respond(
         replace_original=True, **checked_in_message(checked_in.title, checked_in.time).as_kwargs()
     )

@@ -11,9 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import enrolment as service
 from bot.app_context import Services
-from bot.blocks import notice
 from bot.blocks.enrolment import place_answer_message
-from bot.errors import CohortbotError
 from bot.ids.enrolment import ActionId
 from db.enums import EnrolmentStatus
 from handlers.errors import GuardedApp
@@ -37,21 +35,16 @@ def handle_place_answer(
     user_id = body["user"]["id"]
     accepted = action["action_id"] == ActionId.ACCEPT_PLACE
     answer = service.accept_place if accepted else service.decline_place
-    try:
-        enrolment_id = button_number(action)
-        with services.uow() as session:
-            enrolment = answer(
-                session, enrolment_id=enrolment_id, slack_user_id=user_id, now=services.clock()
-            )
-            message = place_answer_message(
-                accepted=accepted,
-                still_waiting=enrolment.status == EnrolmentStatus.WAITING,
-                cohort_name=enrolment.cohort.name,
-            )
-    except CohortbotError as error:
-        # Said only to the person who clicked; the offer message stays as it is.
-        respond(replace_original=False, **notice(str(error)).as_kwargs())
-        return
+    enrolment_id = button_number(action)
+    with services.uow() as session:
+        enrolment = answer(
+            session, enrolment_id=enrolment_id, slack_user_id=user_id, now=services.clock()
+        )
+        message = place_answer_message(
+            accepted=accepted,
+            still_waiting=enrolment.status == EnrolmentStatus.WAITING,
+            cohort_name=enrolment.cohort.name,
+        )
     _replace_offer(client, body, message.as_kwargs())
     publish_home(client, services, user_id)
 

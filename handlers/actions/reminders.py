@@ -8,10 +8,8 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot import rsvp
-from bot.blocks import notice
 from bot.blocks.reminders import absence_reason_modal, reminder_message
 from bot.calendar_ics import timetable_ics
-from bot.errors import CohortbotError
 from bot.ids.reminders import ActionId
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest, button_number
@@ -28,19 +26,15 @@ def handle_action_attending(
     """'I'll be there': record it and show the choice on the reminder itself."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
-        with request.uow() as session:
-            view = rsvp.record_reply(
-                session,
-                invitation_id=button_number(action),
-                slack_user_id=request.user_id,
-                attending=True,
-                reason=None,
-                now=request.now(),
-            )
-    except CohortbotError as error:
-        respond(replace_original=False, **notice(str(error)).as_kwargs())
-        return
+    with request.uow() as session:
+        view = rsvp.record_reply(
+            session,
+            invitation_id=button_number(action),
+            slack_user_id=request.user_id,
+            attending=True,
+            reason=None,
+            now=request.now(),
+        )
     respond(replace_original=True, **reminder_message(view).as_kwargs())
 
 
@@ -56,12 +50,8 @@ def handle_action_not_attending(
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
     invitation_id = button_number(action)
-    try:
-        with request.uow() as session:
-            title = rsvp.owned_invitation(session, invitation_id, request.user_id).session.title
-    except CohortbotError as error:
-        respond(replace_original=False, **notice(str(error)).as_kwargs())
-        return
+    with request.uow() as session:
+        title = rsvp.owned_invitation(session, invitation_id, request.user_id).session.title
     container = body.get("container") or {}
     modal = absence_reason_modal(
         invitation_id,
@@ -83,15 +73,11 @@ def handle_action_calendar(
     """'Add to calendar': send this session as an .ics file to the person's DM."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
-        with request.uow() as session:
-            invitation = rsvp.owned_invitation(session, button_number(action), request.user_id)
-            programme_session = invitation.session
-            ics = timetable_ics([programme_session], calendar_name=programme_session.title)
-            title = programme_session.title
-    except CohortbotError as error:
-        respond(replace_original=False, **notice(str(error)).as_kwargs())
-        return
+    with request.uow() as session:
+        invitation = rsvp.owned_invitation(session, button_number(action), request.user_id)
+        programme_session = invitation.session
+        ics = timetable_ics([programme_session], calendar_name=programme_session.title)
+        title = programme_session.title
     channel = client.conversations_open(users=request.user_id)["channel"]["id"]
     client.files_upload_v2(channel=channel, filename="session.ics", title=title, content=ics)
 
