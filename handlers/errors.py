@@ -16,7 +16,7 @@ from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_bolt.util.utils import get_arg_names_of_callable
 
 from bot.blocks import notice
-from bot.errors import CohortbotError
+from bot.errors import CohortbotError, InvalidInput
 
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side and nothing was changed. "
@@ -43,6 +43,15 @@ def handle_error(
         # Said only to the person who acted; a message they clicked in stays as it was.
         respond(replace_original=False, **message.as_kwargs())
     return None
+
+
+def field_errors(error: CohortbotError, fallback_field: str) -> dict[str, str]:
+    """A modal's inline errors for `error`: on its own field, else on `fallback_field`.
+
+    The modal is where the person is looking, so even a refusal is shown on a field there.
+    """
+    field = error.field if isinstance(error, InvalidInput) and error.field else fallback_field
+    return {field: str(error)}
 
 
 def guard(listener: Callable[..., Any]) -> Callable[..., Any]:

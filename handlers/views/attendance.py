@@ -15,7 +15,7 @@ from bot.errors import CohortbotError, InvalidInput
 from bot.ids.attendance import ActionId, CallbackId, reason_block, status_block
 from db.enums import AttendanceStatus
 from db.models import ProgrammeSession
-from handlers.errors import GuardedApp
+from handlers.errors import GuardedApp, field_errors
 from handlers.request import SlackRequest
 
 
@@ -63,10 +63,8 @@ def handle_view_record(
             if page + 1 < register.pages:
                 next_view = record_modal(register, page + 1)
     except CohortbotError as error:
-        # The modal is where this person is looking, so even a refusal is shown on a field.
         fallback = status_block(invitation_ids[0]) if invitation_ids else ""
-        field = error.field if isinstance(error, InvalidInput) and error.field else fallback
-        ack(response_action="errors", errors={field: str(error)})
+        ack(response_action="errors", errors=field_errors(error, fallback))
         return
     if next_view is not None:
         ack(response_action="push", view=next_view.to_dict())

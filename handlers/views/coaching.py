@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import coaching
 from bot.blocks.coaching import logged_view
-from bot.errors import CohortbotError, InvalidInput
+from bot.errors import CohortbotError
 from bot.ids.coaching import (
     COACH_NAME_INPUT,
     COACH_USER_INPUT,
@@ -21,7 +21,7 @@ from bot.ids.coaching import (
     BlockId,
     CallbackId,
 )
-from handlers.errors import GuardedApp
+from handlers.errors import GuardedApp, field_errors
 from handlers.events.home import publish_home
 from handlers.request import SlackRequest
 
@@ -68,9 +68,7 @@ def handle_view_log(
                 now=request.now(),
             )
     except CohortbotError as error:
-        # The modal is where this person is looking, so even a refusal is shown on a field.
-        field = error.field if isinstance(error, InvalidInput) and error.field else BlockId.DATE
-        ack(response_action="errors", errors={field: str(error)})
+        ack(response_action="errors", errors=field_errors(error, BlockId.DATE))
         return
     held_on = date.fromisoformat(picked)
     name = status.name if status.slack_user_id != request.user_id else None

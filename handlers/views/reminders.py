@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 
 from bot import rsvp
 from bot.blocks.reminders import reminder_message
-from bot.errors import CohortbotError, InvalidInput
+from bot.errors import CohortbotError
 from bot.ids.reminders import REASON_INPUT, BlockId, CallbackId
-from handlers.errors import GuardedApp
+from handlers.errors import GuardedApp, field_errors
 from handlers.request import SlackRequest
 
 
@@ -34,9 +34,7 @@ def handle_view_absence_reason(
                 now=request.now(),
             )
     except CohortbotError as error:
-        # Shown on the reason field: the modal is the only place this person is looking.
-        field = error.field if isinstance(error, InvalidInput) and error.field else BlockId.REASON
-        ack(response_action="errors", errors={field: str(error)})
+        ack(response_action="errors", errors=field_errors(error, BlockId.REASON))
         return
     ack()
     if metadata.get("channel") and metadata.get("ts"):
