@@ -14,17 +14,10 @@ from bot.blocks.participation import (
 from bot.command_catalogue import Subcommand
 from bot.dates import parse_date
 from bot.errors import InvalidInput
+from bot.leave import leave_kind, live_enrolments, record_leave, set_away, set_notifications
 from bot.mentions import parse_mention
 from bot.mrkdwn import mention
-from bot.participation import (
-    change_policy,
-    leave_kind,
-    live_enrolments,
-    record_leave,
-    set_away,
-    set_notifications,
-    show_policy,
-)
+from bot.participation import change_policy, show_policy
 from db.enums import LeaveKind, Role, SessionNotificationPreference
 from handlers.commands.routing import CommandRequest, Route
 
