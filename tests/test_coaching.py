@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import coaching
+from bot import coaching, coaching_nudges
 from bot.coaching import CoachRef, risks
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.coaching import ActionId, BlockId
@@ -321,10 +321,10 @@ def test_not_started_six_weeks_after_the_workshop_is_nudged_once(
 ) -> None:
     with unit_of_work(cohort_db) as session:
         log(session, whose=OTHER, actor=OTHER)  # started: not nudged
-        assert coaching.owe_coaching_nudges(session, at(date(2017, 2, 20))) == 0
-        assert coaching.owe_coaching_nudges(session, at(date(2017, 2, 21))) == 1
-        assert coaching.owe_coaching_nudges(session, at(date(2017, 2, 21), 11)) == 0
-        assert coaching.owe_coaching_nudges(session, at(date(2017, 3, 1))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 20))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 21))) == 1
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 21), 11)) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 3, 1))) == 0
         assert nudges(session) == [(PARTICIPANT, "coaching:not_started:1")]
         row = session.scalars(select(OutboundMessage)).one()
         text = str(row.payload["text"])
@@ -344,12 +344,12 @@ def test_nudges_wait_for_working_hours_in_the_persons_time_zone(
 ) -> None:
     with unit_of_work(cohort_db) as session:
         saturday = at(date(2017, 2, 25))
-        assert coaching.owe_coaching_nudges(session, saturday) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, saturday) == 0
         early = at(date(2017, 2, 27), 8)
-        assert coaching.owe_coaching_nudges(session, early) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, early) == 0
         enrolment_of(session, PARTICIPANT).person.slack_tz = "Asia/Kolkata"
         # 08:00 in London is 13:30 in Kolkata: inside working hours there.
-        assert coaching.owe_coaching_nudges(session, early) == 1
+        assert coaching_nudges.owe_coaching_nudges(session, early) == 1
         assert nudges(session) == [(PARTICIPANT, "coaching:not_started:1")]
 
 
@@ -366,8 +366,8 @@ def test_nobody_is_nudged_while_away_or_on_leave(cohort_db: sessionmaker[Session
             )
         )
         session.flush()
-        assert coaching.owe_coaching_nudges(session, moment) == 0
-        assert coaching.owe_coaching_nudges(session, at(date(2017, 2, 27))) == 1
+        assert coaching_nudges.owe_coaching_nudges(session, moment) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 27))) == 1
         assert nudges(session) == [(PARTICIPANT, "coaching:not_started:1")]
 
 
@@ -379,7 +379,7 @@ def test_then_monthly_while_behind_and_a_final_warning_two_months_before(
         session.flush()
         mondays = [date(2017, 2, 20) + timedelta(weeks=n) for n in range(50)]
         for monday in mondays:
-            coaching.owe_coaching_nudges(session, at(monday))
+            coaching_nudges.owe_coaching_nudges(session, at(monday))
         keys = [key for _, key in nudges(session)]
         # 4 sessions need 8 months: behind from early May (7 full months left), every 4 weeks.
         assert keys == [
@@ -405,7 +405,7 @@ def test_a_session_logged_stops_the_not_started_nudge_and_cancels_a_pending_one(
 ) -> None:
     with unit_of_work(cohort_db) as session:
         moment = at(date(2017, 2, 21))
-        assert coaching.owe_coaching_nudges(session, moment) == 2
+        assert coaching_nudges.owe_coaching_nudges(session, moment) == 2
         log(session, now=moment)
         states = {
             recipient: state
@@ -420,7 +420,7 @@ def test_nobody_with_every_session_used_is_nudged(cohort_db: sessionmaker[Sessio
     with unit_of_work(cohort_db) as session:
         for enrolment in session.scalars(select(Enrolment)):
             enrolment.coaching_allowance = 0
-        assert coaching.owe_coaching_nudges(session, at(date(2017, 11, 6))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 11, 6))) == 0
 
 
 # Coordinators
