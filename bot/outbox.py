@@ -6,6 +6,7 @@ never sends anything and a crash never loses a message; the clock process sends 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,15 +22,39 @@ from db.models import OutboundMessage
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with a message, e.g. a calendar (.ics)."""
+    """A file sent with a message: a calendar (.ics), a CSV, a chart (PNG) or a workbook (.xlsx).
+
+    Binary content is kept base64-encoded, because the outbox payload is JSON.
+    `alt_text` describes an image for people who cannot see it.
+    """
 
     filename: str
     title: str
-    content: str
+    content: str | bytes
+    alt_text: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         """As stored in the outbox payload."""
-        return {"filename": self.filename, "title": self.title, "content": self.content}
+        stored = {"filename": self.filename, "title": self.title}
+        if isinstance(self.content, bytes):
+            stored["content_base64"] = base64.b64encode(self.content).decode("ascii")
+        else:
+            stored["content"] = self.content
+        if self.alt_text:
+            stored["alt_text"] = self.alt_text
+        return stored
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> Attachment:
+        """The attachment `as_dict` stored."""
+        encoded = stored.get("content_base64")
+        content = base64.b64decode(encoded) if encoded is not None else str(stored["content"])
+        return cls(
+            filename=str(stored["filename"]),
+            title=str(stored["title"]),
+            content=content,
+            alt_text=stored.get("alt_text"),
+        )
 
 
 def enqueue(

@@ -154,6 +154,21 @@ class QuestionType(StrEnum):
     FREE_TEXT = "free_text"
 
 
+class QuestionPurpose(StrEnum):
+    """What the results read a question as, beyond its own distribution."""
+
+    # "Overall, how would you rate …": the headline share rating it Excellent or Good.
+    OVERALL = "overall"
+    # "Did it meet its learning objectives?": the headline share answering Completely or Largely.
+    OBJECTIVES = "objectives"
+    # The free-text commitment to change, followed up 30 and 90 days later.
+    COMMITMENT = "commitment"
+    # Which of the categories the commitment falls in.
+    COMMITMENT_CATEGORY = "commitment_category"
+    # A confidence question asked at baseline and again at the end, compared pairwise.
+    CONFIDENCE = "confidence"
+
+
 class EvaluationRequestState(StrEnum):
     """Completion state of an evaluation request."""
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.outbox import Attachment
 from bot.app_context import UnitOfWork
 from bot.blocks import mrkdwn_notice
 from bot.mrkdwn import Mrkdwn, mention
@@ -183,13 +184,15 @@ def send_attachments(
     client: WebClient, outbox_id: int, channel: str, payload: dict[str, Any]
 ) -> None:
     """Upload the message's files after it; a failure is logged, never a reason to re-post."""
-    for attachment in payload.get("files", ()):
+    for stored in payload.get("files", ()):
+        attachment = Attachment.from_dict(stored)
         try:
             client.files_upload_v2(
                 channel=channel,
-                filename=attachment["filename"],
-                title=attachment["title"],
-                content=attachment["content"],
+                filename=attachment.filename,
+                title=attachment.title,
+                content=attachment.content,
+                alt_txt=attachment.alt_text,
             )
         except (SlackClientError, OSError) as error:
             logger.warning(

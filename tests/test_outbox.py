@@ -106,6 +106,20 @@ def test_attachments_are_uploaded_to_the_same_dm(runtime: Runtime, standin: Slac
     assert uploaded.channels == [message.channel]
 
 
+def test_binary_attachments_survive_the_json_outbox_with_their_alt_text(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    png = bytes(range(256)) * 4
+    chart = outbox.Attachment("chart.png", "Attendance", png, alt_text="Bar chart of attendance")
+    owe(runtime, "with-chart", attachments=[chart])
+
+    deliver(runtime)
+
+    (uploaded,) = standin.files.values()
+    assert (uploaded.filename, uploaded.content) == ("chart.png", png)
+    assert uploaded.alt_txt == "Bar chart of attendance"
+
+
 def test_permanent_error_fails_the_row_without_retrying(
     runtime: Runtime, standin: SlackStandin
 ) -> None:

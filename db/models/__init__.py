@@ -30,6 +30,7 @@ from db.models.coaching import CoachingSession
 from db.models.evaluations import (
     CommitmentFollowUp,
     EvaluationAnswer,
+    EvaluationDraft,
     EvaluationForm,
     EvaluationQuestion,
     EvaluationRequest,
@@ -39,6 +40,7 @@ from db.models.evaluations import (
 from db.models.messaging import OutboundMessage, ProcessedEvent
 from db.models.people import Enrolment, LeavePeriod, Person, normalise_email
 from db.models.programme import ActionLearningGroup, AdvertisingRound, Cohort, Programme
+from db.models.reporting import DigestSnapshot
 from db.models.sessions import Invitation, ProgrammeSession, SessionChange
 
 __all__ = [
@@ -57,9 +59,11 @@ __all__ = [
     "Cohort",
     "CommitmentFollowUp",
     "CommitmentProgress",
+    "DigestSnapshot",
     "Enrolment",
     "EnrolmentStatus",
     "EvaluationAnswer",
+    "EvaluationDraft",
     "EvaluationForm",
     "EvaluationQuestion",
     "EvaluationRequest",

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CommitmentFollowUp",
     "EvaluationAnswer",
+    "EvaluationDraft",
     "EvaluationForm",
     "EvaluationQuestion",
     "EvaluationRequest",
@@ -85,6 +86,10 @@ class EvaluationQuestion(Base):
     # Choices for single/multiple choice questions.
     options: Mapped[list[Any] | None] = mapped_column(JSONType)
     max_length: Mapped[int | None]
+    # The heading the question is shown under (e.g. "Day one sessions").
+    section: Mapped[str | None] = mapped_column(sa.String(200))
+    # What the results read it as: a QuestionPurpose value, or None for an ordinary question.
+    purpose: Mapped[str | None] = mapped_column(sa.String(32))
 
     form: Mapped[EvaluationForm] = relationship(back_populates="questions")
 
@@ -214,6 +219,26 @@ class EvaluationAnswer(Base):
 
     response: Mapped[EvaluationResponse] = relationship(back_populates="answers")
     question: Mapped[EvaluationQuestion] = relationship()
+
+
+class EvaluationDraft(Base):
+    """Answers to the earlier pages of a form split over several modal pages.
+
+    Slack only sends the current page's state, so earlier pages wait here until the
+    last page is submitted; the draft is deleted in the transaction that stores the
+    response, and is never read as a response.
+    """
+
+    __tablename__ = "evaluation_draft"
+
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_request.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Answers keyed by question key, in the shape the form parser produces.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    request: Mapped[EvaluationRequest] = relationship()
 
 
 class CommitmentFollowUp(CreatedAtMixin, Base):
