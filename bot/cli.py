@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.clock import system_clock
+from bot.evaluation_forms import FormDefinitionError
+from bot.export.command import add_export_parser, run_export_command
 from bot.import_command import add_import_parser, run_import_command
 from bot.logging_setup import configure_logging
 from bot.manifest import render_manifest
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manifest.add_argument("--socket", action="store_true", help="for Socket Mode (no URL needed)")
     add_import_parser(commands)
+    add_export_parser(commands)
     return parser
 
 
@@ -73,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ, require=REQUIRED.get(args.command, ()))
         return run(args, settings)
-    except (SettingsError, UsageError, ClockAlreadyRunning) as error:
+    except (SettingsError, UsageError, ClockAlreadyRunning, FormDefinitionError) as error:
         print(f"cohortbot: {error}", file=sys.stderr)
         return 2
 
@@ -96,6 +99,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         configure_logging(settings.secrets, level=logging.WARNING)
         run_demo(settings, sys.stdin, sys.stdout)
         return 0
+    if args.command == "export":
+        # Quiet: the command says what it wrote, and a bad argument is one line.
+        configure_logging(settings.secrets, level=logging.WARNING)
+        return run_export_command(args, Runtime.build(settings), sys.stdout, sys.stderr)
     once_at = scheduler_instant(args, settings)
     configure_logging(settings.secrets)
     runtime = Runtime.build(settings)

@@ -22,6 +22,7 @@ from bot.coaching import (
     start_expected_by,
     zone_of,
 )
+from bot.leave import away_or_on_leave
 from bot.months import add_months
 from bot.reminder_policy import policy_or_default
 from db.enums import EnrolmentStatus, OutboundState
@@ -32,15 +33,6 @@ from db.models import (
     OutboundMessage,
     Person,
 )
-
-
-def _paused(enrolment: Enrolment, today: date) -> bool:
-    if enrolment.away_until is not None and enrolment.away_until >= today:
-        return True
-    return any(
-        period.starts_on <= today and (period.ends_on is None or period.ends_on >= today)
-        for period in enrolment.leave_periods
-    )
 
 
 def nudge_due(
@@ -102,7 +94,7 @@ def owe_coaching_nudges(session: Session, now: datetime) -> int:
         tz = zone_of(enrolment)
         today = now.astimezone(tz).date()
         hours = policy_or_default(enrolment.cohort.programme.reminder_policy).hours
-        if hours.next_moment(now, tz) != now or _paused(enrolment, today):
+        if hours.next_moment(now, tz) != now or away_or_on_leave(enrolment, today):
             continue
         if enrolment.cohort_id not in started_by:
             started_by[enrolment.cohort_id] = start_expected_by(session, enrolment.cohort)

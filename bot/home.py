@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.outcomes import OutcomeLine, outcome_lines
 from db.enums import EnrolmentStatus, EvaluationRequestState, Role, RsvpStatus, SessionStatus
 from db.models import (
     CoachingSession,
@@ -25,6 +26,8 @@ from db.models import (
 COORDINATOR_HORIZON = timedelta(days=14)
 # Statuses worth showing a participant; withdrawn and completed places are history.
 _SHOWN = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING, EnrolmentStatus.DEFERRED)
+# Who may report a new role: people on a programme now, or who finished one.
+_CAN_REPORT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class HomeFacts:
     participations: Sequence[Participation]
     cohorts: Sequence[CohortOverview] | None
     upcoming: Sequence[UpcomingSession]
+    # New roles the person reported or had recorded, and whether they may report one.
+    outcomes: Sequence[OutcomeLine] = ()
+    can_report_outcome: bool = False
 
 
 def home_facts(
@@ -116,7 +122,18 @@ def home_facts(
         participations=participations,
         cohorts=_cohort_overviews(session) if coordinator else None,
         upcoming=_upcoming_sessions(session, now) if coordinator else (),
+        outcomes=outcome_lines(session, person_id=person.id) if person is not None else (),
+        can_report_outcome=person is not None and _has_been_on_a_programme(session, person),
     )
+
+
+def _has_been_on_a_programme(session: Session, person: Person) -> bool:
+    found = session.scalar(
+        select(Enrolment.id)
+        .where(Enrolment.person_id == person.id, Enrolment.status.in_(_CAN_REPORT))
+        .limit(1)
+    )
+    return found is not None
 
 
 def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:

@@ -218,3 +218,13 @@ def set_notifications(
             now=now,
         )
     return enrolments
+
+
+def away_or_on_leave(enrolment: Enrolment, today: date) -> bool:
+    """Whether `enrolment` is marked away or inside a leave period on `today` (needs `leave_periods`)."""
+    if enrolment.away_until is not None and enrolment.away_until >= today:
+        return True
+    return any(
+        period.starts_on <= today and (period.ends_on is None or period.ends_on >= today)
+        for period in enrolment.leave_periods
+    )

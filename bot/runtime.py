@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
 from bot.clock import Clock, system_clock
+from bot.evaluation_forms import configured_forms, sync_forms
 from bot.roles import bootstrap_coordinators
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -49,10 +50,13 @@ class Runtime:
         )
 
     def prepare_database(self) -> None:
-        """Migrate to the latest schema and grant the configured coordinators their role."""
+        """Migrate, grant the configured coordinators their role and store new evaluation forms."""
+        # Read the form files first, so a broken one stops start-up before anything changes.
+        forms = configured_forms(self.settings.forms_dir)
         upgrade(self.settings.database_url)
         with unit_of_work(self.session_factory) as session:
             bootstrap_coordinators(session, self.settings.coordinators, self.clock())
+            sync_forms(session, forms)
 
     def bolt_app(self, *, socket_mode: bool = False) -> App:
         """The Bolt app with every listener."""

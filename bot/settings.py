@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +25,7 @@ PORT_DEFAULT = 3000
 TIMEZONE_DEFAULT = "Europe/London"
 # Well inside Slack's workspace-wide limit for chat.postMessage.
 SEND_RATE_DEFAULT = 300
+DIGEST_AT_DEFAULT = "mon 09:00"
 
 # What each variable must look like, said the way the start-up error will say it.
 EXPECTED = {
@@ -39,11 +41,26 @@ EXPECTED = {
     "COHORTBOT_COORDINATORS": "comma-separated Slack user ids such as U012AB3CD,U045EF6GH",
     "COHORTBOT_STEERING_CHANNEL": "a Slack channel id such as C012AB3CD",
     "COHORTBOT_SEND_RATE_PER_MINUTE": "a whole number of messages a minute from 1 to 6000",
+    "COHORTBOT_FORMS_DIR": "a directory of extra or replacement evaluation form files (*.yaml)",
+    "COHORTBOT_DIGEST_AT": "a day and a 24-hour time in each programme's time zone, such as "
+    "mon 09:00",
 }
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _SIGNING_SECRET = re.compile(r"^[0-9a-fA-F]{16,}$")
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKLY_TIME = re.compile(r"^([a-z]+)\s+([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class WeeklyTime:
+    """A time once a week, such as Monday 09:00 (in whichever time zone the caller applies)."""
+
+    weekday: int  # Monday is 0, as date.weekday() counts
+    at: time
 
 
 class SettingsError(Exception):
@@ -68,6 +85,9 @@ class Settings:
     coordinators: tuple[str, ...] = ()
     steering_channel: str | None = None
     send_rate_per_minute: int = SEND_RATE_DEFAULT
+    # Imported evaluation forms, added to the built-in ones in templates/evaluation_forms/.
+    forms_dir: Path | None = None
+    digest_at: WeeklyTime = field(default_factory=lambda: _weekly_time(DIGEST_AT_DEFAULT))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -117,6 +137,8 @@ def load_settings(
         coordinators=_ids(get("COHORTBOT_COORDINATORS"), "COHORTBOT_COORDINATORS", _USER_ID),
         steering_channel=_channel(get("COHORTBOT_STEERING_CHANNEL")),
         send_rate_per_minute=_send_rate(get("COHORTBOT_SEND_RATE_PER_MINUTE")),
+        forms_dir=_forms_dir(get("COHORTBOT_FORMS_DIR")),
+        digest_at=_weekly_time(get("COHORTBOT_DIGEST_AT") or DIGEST_AT_DEFAULT),
     )
     return settings.require(*require)
 
@@ -169,6 +191,20 @@ def _send_rate(value: str | None) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 6000:
         raise SettingsError("COHORTBOT_SEND_RATE_PER_MINUTE", f"is {value!r}")
     return int(value)
+
+
+def _weekly_time(value: str) -> WeeklyTime:
+    match = _WEEKLY_TIME.match(value.strip().lower())
+    days = [n for n, name in enumerate(_DAY_NAMES) if match and match[1] in (name, name[:3])]
+    if match is None or not days:
+        raise SettingsError("COHORTBOT_DIGEST_AT", f"is {value!r}")
+    return WeeklyTime(days[0], time(int(match[2]), int(match[3])))
+
+
+def _forms_dir(value: str | None) -> Path | None:
+    if value is not None and not Path(value).is_dir():
+        raise SettingsError("COHORTBOT_FORMS_DIR", f"is not a directory: {value!r}")
+    return Path(value) if value is not None else None
 
 
 def _timezone(value: str) -> ZoneInfo:

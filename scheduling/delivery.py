@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.outbox import Attachment
 from bot.app_context import UnitOfWork
 from bot.blocks import mrkdwn_notice
 from bot.mrkdwn import Mrkdwn, mention
+from bot.outbox import Attachment
 from bot.render import render
 from bot.roles import role_holders
 from db.enums import OutboundState, Role

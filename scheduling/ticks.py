@@ -9,7 +9,13 @@ from datetime import datetime
 
 from bot.event_log import purge_processed_events
 from bot.reminders import owe_due_reminders
-from scheduling import attendance_ticks, coaching_ticks, participation_ticks
+from scheduling import (
+    attendance_ticks,
+    coaching_ticks,
+    digest_ticks,
+    evaluation_ticks,
+    participation_ticks,
+)
 from scheduling.delivery import deliver_due
 from scheduling.tick import Tick, TickDependencies
 
@@ -38,6 +44,8 @@ TICKS: tuple[Tick, ...] = (
     *participation_ticks.TICKS,
     *attendance_ticks.TICKS,
     *coaching_ticks.TICKS,
+    *digest_ticks.TICKS,
+    *evaluation_ticks.TICKS,
     Tick("deliver-outbox", every_seconds=10, run=deliver_outbox),
     Tick("purge-processed-events", every_seconds=3600, run=purge_events),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+from tests.benchmarks import digest_benchmark
 from tests.benchmarks.reminders_benchmark import main
 
 ROWS = (
@@ -44,3 +45,20 @@ def test_benchmark_prints_every_figure_with_no_duplicates_or_losses() -> None:
     assert figure(report, "losses") == "0"
     assert figure(report, "stand-in contract problems") == "0"
     assert "Statements in the busiest planning call, by source" in report
+
+
+def test_digest_benchmark_prints_time_statements_and_memory() -> None:
+    out = io.StringIO()
+
+    assert digest_benchmark.main(["--participants", "30", "--cohorts", "3"], out) == 0
+
+    report = out.getvalue()
+    assert figure(report, "participants") == "30"
+    assert figure(report, "cohorts") == "3 in 1 programme"
+    assert figure(report, "digest result").startswith("30 participants, 3 cohorts, ")
+    assert int(figure(report, "digest statements")) > 0
+    assert figure(report, "digest time").endswith(" ms (first call)")
+    assert figure(report, "digest peak memory").endswith(" MiB")
+    export = figure(report, "export result") if "export result" in report else None
+    assert export is None or export.endswith(" KiB")
+    assert export is not None or figure(report, "export").startswith("skipped")

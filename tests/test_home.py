@@ -72,7 +72,7 @@ def test_participant_sees_cohort_group_timetable_replies_coaching_and_forms(
             CoachingSession(enrolment=enrolment, held_on=date(2017, 1, 20), logged_by=COORDINATOR)
         )
         form = EvaluationForm(
-            key="workshop", version=1, title="Workshop feedback", anonymous=True, attached_to="x"
+            key="home_test", version=1, title="Workshop feedback", anonymous=True, attached_to="x"
         )
         session.add(
             EvaluationRequest(

@@ -15,9 +15,10 @@ from slack_sdk.models.views import View
 from bot.blocks import MAX_VIEW_BLOCKS, section
 from bot.blocks.coaching import log_button
 from bot.blocks.enrolment import chunked_sections
+from bot.blocks.outcomes import home_lines, report_button
 from bot.command_catalogue import COMMAND
 from bot.home import CohortOverview, HomeFacts, HomeSession, Participation, UpcomingSession
-from bot.mrkdwn import escape
+from bot.mrkdwn import Mrkdwn, escape
 from bot.render import render
 from bot.timefmt import format_day, format_when
 from db.enums import EnrolmentStatus, RsvpStatus
@@ -28,6 +29,7 @@ MAX_TIMETABLE_LINES = 20
 MAX_FORMS = 10
 MAX_COHORT_LINES = 60
 MAX_UPCOMING_LINES = 30
+MAX_OUTCOME_LINES = 10
 
 _RSVP = {
     RsvpStatus.ATTENDING: "you're going",
@@ -51,6 +53,8 @@ def home_view(facts: HomeFacts) -> View:
     ]
     for participation in facts.participations[:MAX_PARTICIPATIONS]:
         blocks += [DividerBlock(), *_participation_blocks(participation, facts)]
+    if facts.can_report_outcome or facts.outcomes:
+        blocks += [DividerBlock(), *_outcome_blocks(facts)]
     if facts.cohorts is not None:
         blocks += [DividerBlock(), HeaderBlock(text="Coordinator view")]
         blocks += _coordinator_blocks(facts)
@@ -98,6 +102,16 @@ def _participation_blocks(participation: Participation, facts: HomeFacts) -> lis
         participation.coaching_used < participation.coaching_allowance
     ):
         blocks.append(ActionsBlock(elements=[log_button(participation.enrolment_id)]))
+    return blocks
+
+
+def _outcome_blocks(facts: HomeFacts) -> list[Block]:
+    lines = _capped(home_lines(facts.outcomes), MAX_OUTCOME_LINES, "new roles")
+    blocks: list[Block] = [
+        section(render("home/outcomes.j2", lines=[Mrkdwn(line) for line in lines]))
+    ]
+    if facts.can_report_outcome:
+        blocks.append(ActionsBlock(elements=[report_button()]))
     return blocks
 
 

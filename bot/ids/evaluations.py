@@ -25,9 +25,18 @@ class CallbackId(StrEnum):
     COMMITMENT_NOTE = "evaluation.commitment_note"
 
 
+class BlockId(StrEnum):
+    """Blocks of evaluation messages and of the commitment note modal."""
+
+    REQUEST_ACTIONS = "evaluation.request.actions"
+    COMMITMENT_ACTIONS = "evaluation.commitment.actions"
+    COMMITMENT_NOTE = "evaluation.commitment_note.note"
+
+
 def question_block_id(question_key: str) -> str:
     """The input block holding the answer to the form question `question_key`."""
     return f"evaluation.q.{question_key}"
 
 
 ANSWER_INPUT = "evaluation.answer"
+COMMITMENT_NOTE_INPUT = "evaluation.commitment_note.input"

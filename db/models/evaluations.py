@@ -6,10 +6,16 @@ an anonymous form the response has no foreign key to a person, enrolment or
 request, no exact timestamp (only the date) and a random primary key, and its
 answers are keyed by (response, question), so nothing in the rows orders responses
 by completion. Services must keep it that way: never put a response id into an
-audit event, outbox message or log line alongside a person, and do not mark the
-request completed in the same transaction as inserting the response. (Database
-administrators can still correlate rows through system columns such as
-PostgreSQL's ``xmin``; anonymity here is towards the bot's users.)
+audit event, outbox message or log line alongside a person.
+
+Marking the request completed and inserting the response happen in one transaction
+(one transaction per user action), so a response is never stored without its
+completion, nor a completion without its response, and a second submission is
+refused by the request row. The transaction id PostgreSQL stamps on every row it
+writes (the ``xmin`` system column) is therefore shared by the two rows, but it is
+visible only to database administrators querying system columns; towards the bot's
+users (results, exports, digests, logs, messages) nothing links a request to an
+anonymous response.
 """
 
 from __future__ import annotations

@@ -16,12 +16,17 @@ from bot.blocks.general import unknown_subcommand_message
 from bot.errors import CohortbotError
 from handlers.commands import (
     applications,
+    assessments,
     attendance,
     coaching,
     enrolment,
+    evaluations,
+    export,
     general,
+    outcomes,
     participation,
     programmes,
+    reporting,
     roles,
 )
 from handlers.commands.routing import CommandRequest, Route
@@ -35,6 +40,11 @@ _AREA_ROUTES: tuple[Route, ...] = (
     *participation.ROUTES,
     *attendance.ROUTES,
     *coaching.ROUTES,
+    *evaluations.ROUTES,
+    *assessments.ROUTES,
+    *outcomes.ROUTES,
+    *export.ROUTES,
+    *reporting.ROUTES,
     *roles.ROUTES,
 )
 CATALOGUE: tuple[catalogue.Subcommand, ...] = (

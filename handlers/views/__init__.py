@@ -5,9 +5,13 @@ from __future__ import annotations
 from handlers.errors import GuardedApp
 from handlers.views import (
     applications,
+    assessments,
     attendance,
     coaching,
+    commitments,
     enrolment,
+    evaluations,
+    outcomes,
     participation,
     programmes,
     reminders,
@@ -23,3 +27,7 @@ def register(app: GuardedApp) -> None:
     attendance.register(app)
     coaching.register(app)
     participation.register(app)
+    evaluations.register(app)
+    commitments.register(app)
+    assessments.register(app)
+    outcomes.register(app)

@@ -1,0 +1,47 @@
+"""The 'Fill in the form' button in an evaluation DM: open the form's first page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot import evaluation_answers
+from bot.blocks import notice
+from bot.blocks.evaluation_form import form_page_view, notice_view
+from bot.errors import CohortbotError
+from bot.ids.evaluations import ActionId
+from handlers.errors import GuardedApp
+from handlers.request import SlackRequest, button_number
+
+
+def handle_action_open_form(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+) -> None:
+    """Open page 1 of the form, if the request is the presser's own and still open."""
+    ack()
+    request = SlackRequest(body["user"]["id"], context, client)
+    try:
+        with request.uow() as session:
+            page = evaluation_answers.open_form(
+                session, button_number(action), slack_user_id=request.user_id, now=request.now()
+            )
+        view = form_page_view(page)
+    except CohortbotError as error:
+        if body.get("response_url"):
+            # Said under the DM, to the presser only; the DM itself stays as it was.
+            respond(replace_original=False, **notice(str(error)).as_kwargs())
+            return
+        view = notice_view(str(error))
+    client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
+
+
+def register(app: GuardedApp) -> None:
+    """Register the evaluation buttons."""
+    app.action(ActionId.OPEN_FORM)(handle_action_open_form)

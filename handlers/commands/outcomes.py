@@ -1,0 +1,51 @@
+"""`/cohort outcome` and `/cohort outcomes`: record a new role; see those recorded or awaiting."""
+
+from __future__ import annotations
+
+from bot import outcomes
+from bot.blocks import Message
+from bot.blocks.outcomes import list_message, outcome_modal
+from bot.command_catalogue import Subcommand
+from bot.errors import InvalidInput
+from bot.mentions import parse_mention
+from handlers.commands.routing import CommandRequest, Route
+
+OUTCOME = Subcommand(
+    "outcome",
+    "[@person]",
+    "Record a new role: your own (a coordinator confirms it), or, as a coordinator, someone's.",
+)
+OUTCOMES = Subcommand(
+    "outcomes", "", "Confirmed new roles, and those awaiting a coordinator's confirmation."
+)
+
+
+def handle_command_outcome(request: CommandRequest) -> None:
+    """`/cohort outcome [@person]`: open the 'New role' modal."""
+    words = request.arguments
+    if len(words) > 1:
+        raise InvalidInput("Use: `/cohort outcome` for yourself, or `/cohort outcome @person`.")
+    subject = parse_mention(words[0]) if words else request.user_id
+    with request.uow() as session:
+        form = outcomes.outcome_form(
+            session, subject=subject, actor=request.user_id, roles=request.roles(session)
+        )
+    today = request.now().astimezone(request.services.settings.timezone).date()
+    view = outcome_modal(
+        subject=form.subject, name=form.name, for_someone_else=form.for_someone_else, today=today
+    )
+    request.client.views_open(trigger_id=request.trigger_id, view=view.to_dict())
+
+
+def handle_command_outcomes(request: CommandRequest) -> Message:
+    """`/cohort outcomes`: the coordinators' list, with Confirm / Reject on those awaiting."""
+    with request.uow() as session:
+        request.require_coordinator(session)
+        confirmed, awaiting = outcomes.split_lines(outcomes.outcome_lines(session))
+    return list_message(confirmed, awaiting)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(OUTCOME, handle_command_outcome),
+    Route(OUTCOMES, handle_command_outcomes),
+)

@@ -1,0 +1,54 @@
+"""Clock-process ticks for evaluations: opening requests, one reminder, closing, and commitments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.commitments import owe_follow_ups
+from bot.evaluation_requests import expire_requests, remind_open_requests
+from bot.evaluation_schedule import open_milestone_evaluations, open_session_evaluations
+from scheduling.tick import Tick, TickDependencies
+
+
+def open_after_sessions(deps: TickDependencies, now: datetime) -> str:
+    """Ask the attendees of sessions that have just ended to evaluate them."""
+    with deps.uow() as session:
+        opened = open_session_evaluations(session, now)
+    return f"opened {opened} session evaluation request(s)"
+
+
+def open_at_milestones(deps: TickDependencies, now: datetime) -> str:
+    """Ask for the baseline, end-of-programme, follow-up and coaching evaluations now due."""
+    with deps.uow() as session:
+        opened = open_milestone_evaluations(session, now)
+    return f"opened {opened} milestone evaluation request(s)"
+
+
+def remind_evaluations(deps: TickDependencies, now: datetime) -> str:
+    """Owe the one reminder to people who have not filled in a form after a few days."""
+    with deps.uow() as session:
+        owed = remind_open_requests(session, now)
+    return f"owed {owed} evaluation reminder(s)"
+
+
+def close_evaluations(deps: TickDependencies, now: datetime) -> str:
+    """Expire requests whose form has closed."""
+    with deps.uow() as session:
+        expired = expire_requests(session, now)
+    return f"expired {expired} evaluation request(s)"
+
+
+def follow_up_commitments(deps: TickDependencies, now: datetime) -> str:
+    """Ask, 30 and 90 days after a workshop, whether people acted on their commitment."""
+    with deps.uow() as session:
+        asked = owe_follow_ups(session, now)
+    return f"asked {asked} commitment follow-up(s)"
+
+
+TICKS: tuple[Tick, ...] = (
+    Tick("open-session-evaluations", every_seconds=300, run=open_after_sessions),
+    Tick("open-milestone-evaluations", every_seconds=900, run=open_at_milestones),
+    Tick("remind-evaluations", every_seconds=900, run=remind_evaluations),
+    Tick("close-evaluations", every_seconds=300, run=close_evaluations),
+    Tick("follow-up-commitments", every_seconds=900, run=follow_up_commitments),
+)
