@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import assessments
+from bot import assessment_report, assessments
 from bot.assessments import AssessmentEntry, box_name
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.assessments import Field
@@ -218,7 +218,7 @@ def test_the_latest_graded_assessment_is_the_current_one(
         other = record(session, people[OTHER])
 
     with unit_of_work(db) as session, counted_statements(session) as statements:
-        current = assessments.current_assessments(session)
+        current = assessment_report.current_assessments(session)
 
     assert len(statements) == 1
     assert [
@@ -229,9 +229,9 @@ def test_the_latest_graded_assessment_is_the_current_one(
     ]
     assert first.result_id not in {c.result_id for c in current}
     with unit_of_work(db) as session:
-        assert assessments.current_assessments(session, cohort_ids=[999]) == []
+        assert assessment_report.current_assessments(session, cohort_ids=[999]) == []
         cohort_id = current[0].cohort_id
-        assert len(assessments.current_assessments(session, cohort_ids=[cohort_id])) == 2
+        assert len(assessment_report.current_assessments(session, cohort_ids=[cohort_id])) == 2
 
 
 def test_a_non_attender_is_offered_another_assessment_date_by_invitation_dm(
@@ -342,7 +342,7 @@ def test_the_cohort_report_counts_readiness_and_the_nine_box_grid(
         record(session, people[PARTICIPANT])
         record(session, people[OTHER], with_(readiness=Readiness.READY_12_18_MONTHS))
         record(session, third, MISSED)
-        report = assessments.cohort_assessments(session, cohort)
+        report = assessment_report.cohort_assessments(session, cohort)
 
     assert fourth
     assert report.label == "Aspiring Directors / 2017"

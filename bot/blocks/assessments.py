@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.assessment_report import AssessmentReport
 from bot.assessments import (
     DEVELOPMENT_AREAS,
     LEVEL_LABELS,
@@ -29,7 +30,6 @@ from bot.assessments import (
     MAX_PANEL_LENGTH,
     NON_ATTENDANCE_REASONS,
     READINESS_LABELS,
-    AssessmentReport,
     RecordedAssessment,
     box_name,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import assessments
+from bot import assessment_report, assessments
 from bot.blocks import Message
 from bot.blocks.assessments import AssessmentForm, assessment_modal, offered_message, report_message
 from bot.command_catalogue import Subcommand
@@ -74,7 +74,7 @@ def handle_command_assessments(request: CommandRequest) -> Message:
         request.require_coordinator(session)
         words = request.arguments
         cohort = resolve_cohort(session, words) if words else only_cohort(session)
-        return report_message(assessments.cohort_assessments(session, cohort))
+        return report_message(assessment_report.cohort_assessments(session, cohort))
 
 
 ROUTES: tuple[Route, ...] = (
