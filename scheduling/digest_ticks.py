@@ -11,7 +11,7 @@ from scheduling.tick import Tick, TickDependencies
 def owe_weekly_digests(deps: TickDependencies, now: datetime) -> str:
     """Owe each steering channel this week's digest once its digest time has passed."""
     with deps.uow() as session:
-        owed = owe_digests(session, now, deps.settings.digest_at)
+        owed = owe_digests(session, now, deps.settings.digest_at, deps.settings.steering_channel)
     return f"owed {owed} steering digest(s)"
 
 

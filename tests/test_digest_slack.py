@@ -109,6 +109,22 @@ def test_the_tick_owes_one_digest_from_monday_0900_even_after_a_restart(
         assert snapshot.figures["enrolled_now"] == 6
 
 
+def test_a_programme_without_its_own_channel_uses_the_configured_steering_channel(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    setup(runtime, standin, channel=None)
+    assert owe_weekly_digests(runtime.tick_dependencies(), MONDAY_0900) == (
+        "owed 0 steering digest(s)"
+    )
+
+    configured = replace(runtime, settings=replace(runtime.settings, steering_channel=STEERING))
+    assert owe_weekly_digests(configured.tick_dependencies(), MONDAY_0900) == (
+        "owed 1 steering digest(s)"
+    )
+    (row,) = digest_rows(runtime)
+    assert row.recipient == STEERING
+
+
 def test_deliver_due_posts_one_digest_with_two_charts_and_the_workbook(
     runtime: Runtime, standin: SlackStandin
 ) -> None:

@@ -33,7 +33,7 @@ from bot.digest.render import OUTCOME_LABELS, READINESS_LABELS, digest_message
 from bot.errors import InvalidInput
 from bot.export.workbook import write_workbook
 from bot.outbox import Attachment
-from bot.settings import Settings, WeeklyTime
+from bot.settings import WeeklyTime
 from bot.tables import Table
 from bot.timetable import KIND_LABELS
 from db.enums import Level, Readiness
@@ -66,20 +66,25 @@ def week_due(programme: Programme, now: datetime, at: WeeklyTime) -> date | None
     return monday if local >= due else None
 
 
-def owe_digests(session: Session, now: datetime, at: WeeklyTime | None = None) -> int:
+def steering_channel(programme: Programme, default_channel: str | None) -> str | None:
+    """Where `programme`'s digest goes: its own steering channel, else `COHORTBOT_STEERING_CHANNEL`."""
+    return programme.steering_channel_id or default_channel or None
+
+
+def owe_digests(
+    session: Session, now: datetime, at: WeeklyTime, default_channel: str | None = None
+) -> int:
     """Owe each programme with a steering channel this week's digest, once `at` has passed.
 
-    `at` is the configured `COHORTBOT_DIGEST_AT` (by default Monday 09:00). Returns how many
-    digests were newly owed.
+    `at` is the configured `COHORTBOT_DIGEST_AT` (by default Monday 09:00); `default_channel`
+    (`COHORTBOT_STEERING_CHANNEL`) serves programmes without a channel of their own. Returns how
+    many digests were newly owed.
     """
-    at = at or Settings().digest_at
-    programmes = list(
-        session.scalars(
-            select(Programme)
-            .where(Programme.steering_channel_id.is_not(None), Programme.steering_channel_id != "")
-            .order_by(Programme.id)
-        )
-    )
+    programmes = [
+        programme
+        for programme in session.scalars(select(Programme).order_by(Programme.id))
+        if steering_channel(programme, default_channel)
+    ]
     weeks = {p.id: week for p in programmes if (week := week_due(p, now, at)) is not None}
     already = outbox.owed_keys(session, [digest_key(pid, week) for pid, week in weeks.items()])
     owed = 0
@@ -87,41 +92,45 @@ def owe_digests(session: Session, now: datetime, at: WeeklyTime | None = None) -
         week = weeks.get(programme.id)
         if week is None or digest_key(programme.id, week) in already:
             continue
+        channel = str(steering_channel(programme, default_channel))
         digest = build_digest(session, programme, now)
-        if _enqueue(session, programme, digest, now, digest_key(programme.id, week)):
+        if _enqueue(session, channel, digest, now, digest_key(programme.id, week)):
             store_snapshot(session, digest.figures)
             owed += 1
     return owed
 
 
 def send_digest_now(
-    session: Session, programme: Programme, now: datetime, *, request_key: str
-) -> bool:
-    """Owe the steering channel the digest now (for `/cohort digest send`).
+    session: Session,
+    programme: Programme,
+    now: datetime,
+    *,
+    request_key: str,
+    default_channel: str | None = None,
+) -> str | None:
+    """Owe the steering channel the digest now (for `/cohort digest send`); returns the channel.
 
-    `request_key` identifies the request, so a request handled twice sends once (False the second
+    `request_key` identifies the request, so a request handled twice sends once (None the second
     time). Raises `InvalidInput` when the programme has no steering channel.
     """
-    if not programme.steering_channel_id:
+    channel = steering_channel(programme, default_channel)
+    if channel is None:
         raise InvalidInput(
             f"{programme.name} has no steering channel yet: set one with "
             f'`/cohort programme edit "{programme.name}"`, then send the digest again.'
         )
     digest = build_digest(session, programme, now)
     key = f"digest-now:{programme.id}:{request_key}"
-    if not _enqueue(session, programme, digest, now, key):
-        return False
+    if not _enqueue(session, channel, digest, now, key):
+        return None
     store_snapshot(session, digest.figures)
-    return True
+    return channel
 
 
-def _enqueue(
-    session: Session, programme: Programme, digest: Digest, now: datetime, key: str
-) -> bool:
-    assert programme.steering_channel_id is not None
+def _enqueue(session: Session, channel: str, digest: Digest, now: datetime, key: str) -> bool:
     row = outbox.enqueue(
         session,
-        recipient=programme.steering_channel_id,
+        recipient=channel,
         kind=DIGEST_KIND,
         message=digest.message,
         due_at=now,

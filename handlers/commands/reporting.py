@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import Message, mrkdwn_notice
 from bot.command_catalogue import Subcommand
 from bot.dates import parse_date
-from bot.digest.delivery import build_digest, send_digest_now
+from bot.digest.delivery import build_digest, send_digest_now, steering_channel
 from bot.errors import InvalidInput, NotFound
 from bot.mrkdwn import Mrkdwn
 from bot.programmes import find_programme, list_programmes, resolve_cohort
@@ -99,12 +99,20 @@ def handle_command_digest(request: CommandRequest) -> Message:
     with request.uow() as session:
         request.require_coordinator(session)
         programme = find_programme(session, words[1]) if len(words) > 1 else only_programme(session)
-        sent = send_digest_now(
-            session, programme, now, request_key=request.trigger_id or now.isoformat()
+        default_channel = request.services.settings.steering_channel
+        sent_to = send_digest_now(
+            session,
+            programme,
+            now,
+            request_key=request.trigger_id or now.isoformat(),
+            default_channel=default_channel,
         )
-        channel = Mrkdwn(f"<#{programme.steering_channel_id}>")
+        where = sent_to or steering_channel(programme, default_channel)
+        channel = Mrkdwn(f"<#{where}>")
         name = programme.name
-    return mrkdwn_notice(render("digest/sent.j2", name=name, channel=channel, sent=sent))
+    return mrkdwn_notice(
+        render("digest/sent.j2", name=name, channel=channel, sent=sent_to is not None)
+    )
 
 
 # Not instant: the digest's figures, charts and workbook take longer than Slack waits.
