@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_bolt.util.utils import get_arg_names_of_callable
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
-from bot.blocks import notice
+from bot.blocks import notice, notice_modal
 from bot.errors import CohortbotError, InvalidInput
 
 SOMETHING_WENT_WRONG = (
@@ -136,3 +138,26 @@ class GuardedApp:
 def register(app: App) -> None:
     """Install the error handler for errors raised before `ack()`."""
     app.error(handle_error)
+
+
+def open_modal_or_explain(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    build: Callable[[], View],
+    *,
+    title: str,
+) -> None:
+    """Open the modal `build` makes for a button press, or say to the presser why not.
+
+    Under a message the refusal is an ephemeral reply that leaves the message as it was; on the
+    App Home there is no message to reply under, so it is a small modal titled `title`.
+    """
+    try:
+        view = build()
+    except CohortbotError as error:
+        if body.get("response_url"):
+            respond(replace_original=False, **notice(str(error)).as_kwargs())
+            return
+        view = notice_modal(title, str(error))
+    client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())

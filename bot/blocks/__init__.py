@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.mrkdwn import escape
 
@@ -63,3 +64,13 @@ def notice(plain_text: str) -> Message:
 def mrkdwn_notice(mrkdwn: str) -> Message:
     """A one-section message of mrkdwn that is already escaped (e.g. rendered from a template)."""
     return Message(text=mrkdwn, blocks=(section(mrkdwn),))
+
+
+def notice_modal(title: str, plain_text: str) -> View:
+    """A modal that only says something, for where there is no message to reply under."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text=title[:24]),
+        close=PlainTextObject(text="OK"),
+        blocks=[section(escape(plain_text))],
+    )

@@ -30,7 +30,7 @@ from bot.ids.coaching import (
     BlockId,
     CallbackId,
 )
-from bot.mrkdwn import escape, mention
+from bot.mrkdwn import mention
 from bot.render import render
 from bot.timefmt import format_day
 
@@ -181,13 +181,3 @@ def report_message(report: CohortCoaching) -> Message:
     ]
     blocks = [section(head), *chunked_sections(lines, max_blocks=MAX_MESSAGE_BLOCKS - 1)]
     return Message(text="\n".join([head, *lines]), blocks=blocks)
-
-
-def notice_modal(plain_text: str) -> View:
-    """A modal that only says something (where there is no message to reply under)."""
-    return View(
-        type="modal",
-        title=PlainTextObject(text="Coaching"),
-        close=PlainTextObject(text="OK"),
-        blocks=[section(escape(plain_text))],
-    )

@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 from bot.blocks import MAX_MESSAGE_BLOCKS, Message, section
 from bot.blocks.enrolment import chunked_sections
 from bot.ids.outcomes import ActionId, CallbackId, Field
-from bot.mrkdwn import Mrkdwn, escape, mention
+from bot.mrkdwn import Mrkdwn, mention
 from bot.render import render
 from bot.timefmt import format_day
 from db.enums import OutcomeKind
@@ -218,11 +218,6 @@ def home_lines(lines: Sequence[OutcomeLine]) -> list[str]:
         render("outcomes/home_line.j2", line=describe(line), confirmed=line.confirmed)
         for line in lines
     ]
-
-
-def notice_modal(plain_text: str) -> View:
-    """A modal that only says something (on the App Home there is no message to reply under)."""
-    return View(type="modal", title="New role", close="OK", blocks=[section(escape(plain_text))])
 
 
 def decided_view(line: OutcomeLine) -> View:

@@ -7,7 +7,9 @@ the sessions already loaded (six weeks after the cohort's first workshop, else a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.coaching import WORKSHOP_GRACE, allowance_of, behind, deadline_of, risks
@@ -33,6 +35,37 @@ def started_by(
     return found
 
 
+@dataclass(frozen=True)
+class _Risk:
+    """Which of `bot.coaching.risks`'s reasons apply to one participant."""
+
+    at_risk: bool
+    deadline_passed: bool
+    not_started: bool
+    behind: bool
+
+
+# Most of a cohort share a deadline and a handful of counts, so each case is worked out once.
+@lru_cache(maxsize=4096)
+def _risk(
+    used: int, allowance: int, deadline: date | None, today: date, expected_start: date | None
+) -> _Risk:
+    reasons = risks(
+        used=used, allowance=allowance, deadline=deadline, today=today, started_by=expected_start
+    )
+    if not reasons or deadline is None:
+        return _Risk(False, False, False, False)
+    if today > deadline:
+        return _Risk(True, True, False, False)
+    # The same tests `risks` makes, to say which of its reasons apply.
+    return _Risk(
+        at_risk=True,
+        deadline_passed=False,
+        not_started=used == 0 and expected_start is not None and today >= expected_start,
+        behind=behind(allowance - used, today, deadline),
+    )
+
+
 def uptake(
     cohort: Cohort,
     enrolments: Sequence[EnrolmentRow],
@@ -46,29 +79,17 @@ def uptake(
         if row.enrolment.status != EnrolmentStatus.ENROLLED:
             continue
         own_allowance = allowance_of(row.enrolment)
-        deadline = deadline_of(row.enrolment)
         enrolled += 1
         commenced += row.coaching_used > 0
         used += row.coaching_used
         allowance += own_allowance
-        reasons = risks(
-            used=row.coaching_used,
-            allowance=own_allowance,
-            deadline=deadline,
-            today=today,
-            started_by=expected_start,
+        risk = _risk(
+            row.coaching_used, own_allowance, deadline_of(row.enrolment), today, expected_start
         )
-        if not reasons or deadline is None:
-            continue
-        at_risk += 1
-        if today > deadline:
-            deadline_passed += 1
-            continue
-        # The same tests `risks` makes, to say which of its reasons apply.
-        if row.coaching_used == 0 and expected_start is not None and today >= expected_start:
-            not_started += 1
-        if behind(own_allowance - row.coaching_used, today, deadline):
-            running_behind += 1
+        at_risk += risk.at_risk
+        deadline_passed += risk.deadline_passed
+        not_started += risk.not_started
+        running_behind += risk.behind
     return CoachingUptake(
         cohort_id=cohort.id,
         enrolled=enrolled,

@@ -6,13 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import coaching
-from bot.blocks import notice
-from bot.blocks.coaching import log_modal, notice_modal
-from bot.errors import CohortbotError
+from bot.blocks.coaching import log_modal
 from bot.ids.coaching import ActionId
-from handlers.errors import GuardedApp
+from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.request import SlackRequest, button_number
 
 
@@ -27,7 +26,8 @@ def handle_action_log(
     """Open the logging modal, if the person pressing may log for that enrolment."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
+
+    def build() -> View:
         with request.uow() as session:
             roles = request.roles(session)
             enrolment = coaching.enrolment_to_log_for(
@@ -36,14 +36,9 @@ def handle_action_log(
             form = coaching.log_form(
                 session, enrolment, actor=request.user_id, roles=roles, now=request.now()
             )
-        view = log_modal(form)
-    except CohortbotError as error:
-        if body.get("response_url"):
-            respond(replace_original=False, **notice(str(error)).as_kwargs())
-            return
-        # Pressed on the App Home: there is no message to reply under, so say it in a modal.
-        view = notice_modal(str(error))
-    client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
+        return log_modal(form)
+
+    open_modal_or_explain(body, client, respond, build, title="Coaching")
 
 
 def register(app: GuardedApp) -> None:

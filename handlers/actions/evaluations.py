@@ -6,13 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import evaluation_answers
-from bot.blocks import notice
-from bot.blocks.evaluation_form import form_page_view, notice_view
-from bot.errors import CohortbotError
+from bot.blocks.evaluation_form import form_page_view
 from bot.ids.evaluations import ActionId
-from handlers.errors import GuardedApp
+from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.request import SlackRequest, button_number
 
 
@@ -27,19 +26,15 @@ def handle_action_open_form(
     """Open page 1 of the form, if the request is the presser's own and still open."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
+
+    def build() -> View:
         with request.uow() as session:
             page = evaluation_answers.open_form(
                 session, button_number(action), slack_user_id=request.user_id, now=request.now()
             )
-        view = form_page_view(page)
-    except CohortbotError as error:
-        if body.get("response_url"):
-            # Said under the DM, to the presser only; the DM itself stays as it was.
-            respond(replace_original=False, **notice(str(error)).as_kwargs())
-            return
-        view = notice_view(str(error))
-    client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
+        return form_page_view(page)
+
+    open_modal_or_explain(body, client, respond, build, title="Evaluation")
 
 
 def register(app: GuardedApp) -> None:

@@ -6,35 +6,36 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import outcomes
 from bot.blocks import notice
-from bot.blocks.outcomes import decided_message, notice_modal, outcome_modal, reject_modal
+from bot.blocks.outcomes import decided_message, outcome_modal, reject_modal
 from bot.errors import CohortbotError
 from bot.ids.outcomes import ActionId
-from handlers.errors import GuardedApp
+from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.events.home import publish_home
 from handlers.request import SlackRequest, button_number
 
 
 def handle_action_report(
-    ack: Ack, body: dict[str, Any], context: dict[str, Any], client: WebClient
+    ack: Ack, body: dict[str, Any], context: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
     """Open the 'New role' modal for the person who pressed the button."""
     ack()
     request = SlackRequest(body["user"]["id"], context, client)
-    try:
+
+    def build() -> View:
         with request.uow() as session:
             form = outcomes.outcome_form(
                 session, subject=request.user_id, actor=request.user_id, roles=set()
             )
         today = request.now().astimezone(request.services.settings.timezone).date()
-        view = outcome_modal(
+        return outcome_modal(
             subject=form.subject, name=form.name, for_someone_else=False, today=today
         )
-    except CohortbotError as error:
-        view = notice_modal(str(error))
-    client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
+
+    open_modal_or_explain(body, client, respond, build, title="New role")
 
 
 def handle_action_confirm(
