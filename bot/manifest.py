@@ -17,6 +17,8 @@ BOT_SCOPES: dict[str, str] = {
     "chat:write": "reminders, replies and the steering-group digest",
     "im:write": "opening a direct message with a participant",
     "im:history": "checking a direct message before re-sending after a crash, so none is sent twice",
+    "channels:history": "checking the steering channel before re-posting the digest after a crash",
+    "groups:history": "the same, when the steering channel is private",
     "users:read": "each person's time zone, and whether they administer the workspace",
     "users:read.email": "matching imported participants to Slack users by email",
     "files:read": "reading a CSV of applications shared with the bot",

@@ -226,12 +226,16 @@ def reconcile_stuck(
             row = session.get_one(OutboundMessage, outbox_id)
             if row.state != OutboundState.SENDING:
                 continue
+            payload = dict(row.payload)
             if ts is not None:
                 outbox.mark_sent(session, outbox_id, channel_id=channel, ts=ts, now=now)
                 outcome = "found sent"
             else:
                 outbox.retry_later(session, outbox_id, row.last_error or "unconfirmed", now)
                 outcome = "queued again"
+        if ts is not None:
+            # Files follow a post only once its answer arrives, and this one's never did.
+            send_attachments(client, outbox_id, channel, payload)
         report.reconciled[outcome] = report.reconciled.get(outcome, 0) + 1
 
 

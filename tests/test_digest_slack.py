@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import matplotlib.image
@@ -162,6 +162,25 @@ def test_deliver_due_posts_one_digest_with_two_charts_and_the_workbook(
     rows = list(sheets["Attendance"].iter_rows(values_only=True))
     assert rows[1][:2] == ("Aspiring Directors / 2017", "Action learning set 1")
     assert rows[1][5:8] == (6, 6, 5)
+
+
+def test_a_digest_whose_answer_was_lost_is_found_in_the_channel_and_its_files_follow(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    setup(runtime, standin)
+    deps = runtime.tick_dependencies()
+    owe_weekly_digests(deps, MONDAY_0900)
+    standin.lose_response_next("chat.postMessage", status=500)
+
+    first = deliver_due(deps.uow, deps.client, MONDAY_0900)
+    later = deliver_due(deps.uow, deps.client, MONDAY_0900 + timedelta(minutes=2))
+
+    assert "outcome unknown 1" in str(first)
+    assert "reconciled 1 found sent" in str(later)
+    assert len([m for m in standin.messages_in(STEERING) if not m.files]) == 1
+    assert len(standin.files) == 3
+    history_calls = standin.calls_to("conversations.history")
+    assert history_calls and all(call.error is None for call in history_calls)
 
 
 def test_a_coordinator_previews_the_digest_ephemerally(
