@@ -222,6 +222,21 @@ def test_scopes_can_be_enforced() -> None:
         assert "users:read" in denied.response["needed"]
 
 
+def test_reading_history_needs_the_scope_for_that_kind_of_conversation() -> None:
+    with SlackStandin(scopes={"chat:write", "im:history"}) as standin:
+        standin.add_channel("C0PUBLIC1", name="steering")
+        standin.add_user(PARTICIPANT, name="Pat")
+        client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+        dm = client.chat_postMessage(channel=PARTICIPANT, text="hello")["channel"]
+
+        client.conversations_history(channel=dm)
+        denied = refusal(client.conversations_history, channel="C0PUBLIC1")
+
+        assert denied.response["error"] == "missing_scope"
+        assert denied.response["needed"] == "channels:history"
+        standin.expect_problems()
+
+
 def test_form_and_json_bodies_are_both_accepted(workspace: SlackStandin) -> None:
     client = WebClient(token=workspace.bot_token, base_url=workspace.api_url)
 

@@ -206,6 +206,7 @@ class Dispatcher:
             base_url=self.base_url,
             note_problem=lambda problem: self.note_problem(f"{spec.name}: {problem}"),
             open_socket_url=self.open_socket_url,
+            granted_scopes=self.granted_scopes,
         )
         try:
             return handler(context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,18 @@ class MethodContext:
     note_problem: Callable[[str], None]
     open_socket_url: Callable[[], str]
     extras: dict[str, Any] = field(default_factory=dict)
+    # None means every scope is granted (see SlackStandin.grant_only).
+    granted_scopes: Collection[str] | None = None
+
+    def require_scope(self, scope: str) -> None:
+        """Refuse with missing_scope unless `scope` was granted, as Slack checks per conversation type."""
+        if self.granted_scopes is not None and scope not in self.granted_scopes:
+            raise SlackError(
+                "missing_scope",
+                f"{self.method} on this kind of conversation needs {scope}",
+                violation=True,
+                extra={"needed": scope, "provided": ",".join(sorted(self.granted_scopes))},
+            )
 
     def text(self, name: str) -> str | None:
         """Return an argument as a string, or None when absent or empty."""

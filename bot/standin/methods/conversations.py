@@ -101,9 +101,19 @@ def _render(ctx: MethodContext, messages: list[Message]) -> list[dict[str, Any]]
     ]
 
 
+# The spec lists all four history scopes as alternatives; Slack wants the one for the channel's kind.
+_HISTORY_SCOPE = {
+    (True, False): "im:history",
+    (True, True): "im:history",
+    (False, False): "channels:history",
+    (False, True): "groups:history",
+}
+
+
 def history(ctx: MethodContext) -> dict[str, Any]:
     """conversations.history: newest first, thread replies left out unless broadcast."""
     channel = ctx.channel_by_id()
+    ctx.require_scope(_HISTORY_SCOPE[(channel.is_im, channel.is_private)])
     messages = [
         m
         for m in ctx.workspace.history(channel.id)
