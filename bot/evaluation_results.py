@@ -24,6 +24,7 @@ from bot.confidence import ConfidenceChange, confidence_change
 from bot.evaluation_forms import labels_for, scale_label
 from bot.evaluation_free_text import STILL_OPEN, FreeText, form_closed, free_text_answers
 from bot.evaluation_scope import all_questions, open_request, response_count, scope, versions
+from bot.ratio import Ratio
 from db.enums import EvaluationRequestState, QuestionPurpose, QuestionType, SessionKind
 from db.models import (
     EvaluationAnswer,
@@ -65,19 +66,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Share:
-    """`numerator` out of `denominator`."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def percent(self) -> int:
-        """The share as a whole percentage, halves rounded up (0 when nothing was counted)."""
-        if self.denominator == 0:
-            return 0
-        return (200 * self.numerator + self.denominator) // (2 * self.denominator)
+# Evaluation results are counts out of totals like any other; the name is the issue's.
+Share = Ratio
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from bot.digest.figures import (
     CoachingUptake,
     DigestFigures,
     HeadlineChange,
-    Ratio,
     SessionAttendance,
     UpcomingSession,
     digest_figures,
 )
 from bot.disclosure import Breakdown
 from bot.errors import InvalidInput, NotFound
+from bot.ratio import Ratio
 from db.engine import unit_of_work
 from db.enums import (
     ApplicationStatus,

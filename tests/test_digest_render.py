@@ -15,17 +15,17 @@ from bot.digest.figures import (
     DiversityFigures,
     DiversityTable,
     EvaluationFigures,
-    FormResponses,
     Headline,
     HeadlineChange,
     OutcomeFigures,
-    Ratio,
     SessionAttendance,
     SuggestedAction,
     UpcomingSession,
 )
 from bot.digest.render import digest_message
 from bot.disclosure import Breakdown
+from bot.evaluation_results import ResponseRate
+from bot.ratio import Ratio
 from db.enums import Level, OutcomeKind, Readiness, SessionKind
 
 LONDON = ZoneInfo("Europe/London")
@@ -111,8 +111,8 @@ def figures(cohorts: list[CohortFigures] | None = None, **changes: Any) -> Diges
         cohorts=tuple(cohorts),
         evaluations=EvaluationFigures(
             response_rates=(
-                FormResponses("workshop", "Workshop", 1, 101, "Workshop", 15, 12, True),
-                FormResponses("workshop", "Workshop", 2, 201, "Workshop", 15, 9, False),
+                ResponseRate("workshop", "Workshop", 1, 101, "Workshop", 15, 12, True),
+                ResponseRate("workshop", "Workshop", 2, 201, "Workshop", 15, 9, False),
             ),
             responses=21,
             excellent_or_good=Ratio(18, 21),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.digest.figures import Ratio, SessionAttendance
+from bot.digest.figures import SessionAttendance
 from bot.digest.rows import SessionRow
+from bot.ratio import Ratio
 
 
 def held(rows: Sequence[SessionRow], now: datetime) -> list[SessionRow]:

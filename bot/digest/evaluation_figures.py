@@ -11,10 +11,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.commitments import follow_up_summary
-from bot.digest.figures import EvaluationFigures, FormResponses, Ratio
+from bot.digest.figures import EvaluationFigures
 from bot.digest.rows import Scope
 from bot.evaluation_results import (
-    Share,
     commitments_by_category,
     confidence_change,
     headline_figures,
@@ -22,31 +21,15 @@ from bot.evaluation_results import (
 )
 
 
-def _ratio(share: Share | None) -> Ratio | None:
-    return None if share is None else Ratio(share.numerator, share.denominator)
-
-
 def evaluation_figures(session: Session, scope: Scope, now: datetime) -> EvaluationFigures:
     """Response rates, headline shares, commitments, confidence and follow-ups for the scope."""
     cohort_ids = list(scope.cohort_ids)
     headlines = headline_figures(session, cohort_ids=cohort_ids)
     return EvaluationFigures(
-        response_rates=tuple(
-            FormResponses(
-                form_key=rate.form_key,
-                form_title=rate.form_title,
-                cohort_id=rate.cohort_id,
-                session_id=rate.session_id,
-                session_title=rate.session_title,
-                requested=rate.requested,
-                completed=rate.completed,
-                closed=rate.closed,
-            )
-            for rate in response_rates(session, cohort_ids=cohort_ids, now=now)
-        ),
+        response_rates=tuple(response_rates(session, cohort_ids=cohort_ids, now=now)),
         responses=headlines.responses,
-        excellent_or_good=_ratio(headlines.excellent_or_good),
-        objectives_met=_ratio(headlines.objectives_met),
+        excellent_or_good=headlines.excellent_or_good,
+        objectives_met=headlines.objectives_met,
         commitments_by_category=commitments_by_category(session, cohort_ids=cohort_ids),
         confidence_change=tuple(confidence_change(session, cohort_ids=cohort_ids)),
         follow_up=follow_up_summary(session, cohort_ids=cohort_ids),

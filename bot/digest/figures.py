@@ -23,30 +23,13 @@ from sqlalchemy.orm import Session
 
 from bot.confidence import ConfidenceChange
 from bot.disclosure import Breakdown
+from bot.evaluation_results import ResponseRate
+from bot.ratio import Ratio
 from db.enums import Level, OutcomeKind, Readiness, SessionKind
 
 LOW_ATTENDANCE_PERCENT = 70
 LOW_RESPONSE_PERCENT = 50
 UPCOMING_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """`numerator` of `denominator` (e.g. 12 of 15 attended)."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def percent(self) -> int | None:
-        """Whole percent, rounded half up; None when the denominator is 0."""
-        if self.denominator == 0:
-            return None
-        return (200 * self.numerator + self.denominator) // (2 * self.denominator)
-
-    def below(self, percent: int) -> bool:
-        """Whether the ratio is under `percent` (exactly, not after rounding); False when 0 of 0."""
-        return self.denominator > 0 and 100 * self.numerator < percent * self.denominator
 
 
 @dataclass(frozen=True)
@@ -152,25 +135,6 @@ class CohortFigures:
 
 
 @dataclass(frozen=True)
-class FormResponses:
-    """Response rate of one evaluation form for one cohort (and session, when per session)."""
-
-    form_key: str
-    form_title: str
-    cohort_id: int
-    session_id: int | None
-    session_title: str | None
-    requested: int
-    completed: int
-    closed: bool
-
-    @property
-    def rate(self) -> Ratio:
-        """Completed of requested."""
-        return Ratio(self.completed, self.requested)
-
-
-@dataclass(frozen=True)
 class EvaluationFigures:
     """Evaluation results of the cohorts in scope, from `bot.evaluation_results` and `bot.commitments`.
 
@@ -178,7 +142,7 @@ class EvaluationFigures:
     answered; response rates are operational and always given.
     """
 
-    response_rates: tuple[FormResponses, ...]
+    response_rates: tuple[ResponseRate, ...]
     responses: int
     """Workshop evaluations answered."""
     excellent_or_good: Ratio | None

@@ -14,10 +14,11 @@ from bot.digest.actions import suggested_actions
 from bot.digest.assessment_figures import assessment_figures
 from bot.digest.diversity_figures import diversity_figures
 from bot.digest.evaluation_figures import evaluation_figures
-from bot.digest.figures import CohortFigures, DigestFigures, Headline, HeadlineChange, Ratio
+from bot.digest.figures import CohortFigures, DigestFigures, Headline, HeadlineChange
 from bot.digest.outcome_figures import outcome_figures
 from bot.digest.upcoming import upcoming
 from bot.programmes import cohort_label
+from bot.ratio import Ratio
 from db.enums import EnrolmentStatus
 
 
