@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.anonymity import enough
 from bot.evaluation_results import answer_text
@@ -65,10 +65,12 @@ def response_table(
     responses_stmt = (
         select(EvaluationResponse)
         .where(*conditions)
+        # Joined, not select-in: IN lists are sent in batches, so their count would grow with
+        # the responses, and the export should take the same few statements at any size.
         .options(
-            selectinload(EvaluationResponse.cohort).selectinload(Cohort.programme),
-            selectinload(EvaluationResponse.session),
-            selectinload(EvaluationResponse.enrolment).selectinload(Enrolment.person),
+            joinedload(EvaluationResponse.cohort).joinedload(Cohort.programme),
+            joinedload(EvaluationResponse.session),
+            joinedload(EvaluationResponse.enrolment).joinedload(Enrolment.person),
         )
     )
     responses = _releasable(session, list(session.scalars(responses_stmt)), forms, now)
