@@ -47,6 +47,8 @@ class OpenForm:
 
     title: str
     closes_at: datetime | None
+    # For its "Fill in" button.
+    request_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def _participation(session: Session, enrolment: Enrolment, now: datetime) -> Par
         coaching_allowance=allowance if allowance is not None else programme.coaching_allowance,
         coaching_deadline=enrolment.coaching_deadline,
         open_forms=[
-            OpenForm(request.form.title, request.closes_at)
+            OpenForm(request.form.title, request.closes_at, request.id)
             for request in forms
             if request.closes_at is None or request.closes_at > now
         ],

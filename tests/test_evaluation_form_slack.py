@@ -27,6 +27,7 @@ from scheduling.delivery import deliver_due
 from tests.fixtures.bot import NOW, PARTICIPANT
 from tests.support.evaluations import Q, make_form
 from tests.support.people import programme_with_session
+from tests.test_home import open_home
 
 OTHER = "UPART002"
 WORKSHOP_STARTS = datetime(2017, 1, 31, 9, 0, tzinfo=UTC)
@@ -423,3 +424,30 @@ def test_answers_never_reach_the_logs(
     assert "Quokka-secret-plan" not in caplog.text
     # The capture did see the bot at work (so the check above could fail).
     assert "views.open" in caplog.text
+
+
+def test_a_form_waiting_on_the_home_tab_opens_from_its_button_there(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    ask(runtime, standin, [Q("overall", QuestionType.RATING5)], title="Workshop feedback")
+
+    assert "Workshop feedback" in open_home(slack, standin, PARTICIPANT)
+    home = standin.home_view(PARTICIPANT)
+    assert home is not None
+    (block, button) = next(
+        (block, element)
+        for block in home.view["blocks"]
+        for element in block.get("elements", [])
+        if element.get("action_id") == ActionId.OPEN_FORM
+    )
+    assert button["text"]["text"] == "Fill in: Workshop feedback"
+    payload = standin.block_actions(
+        user_id=PARTICIPANT,
+        actions=[{**button, "block_id": block.get("block_id", "")}],
+        view_id=home.id,
+    )
+    assert slack.interaction(payload).status == 200
+
+    modal = opened(standin)
+    assert modal["callback_id"] == CallbackId.FORM_PAGE
+    assert modal["title"]["text"] == "Workshop feedback"

@@ -38,10 +38,10 @@ class RequestFacts:
         return max(1, -(-self.questions * SECONDS_PER_QUESTION // 60))
 
 
-def fill_in_button(request_id: int) -> ButtonElement:
+def fill_in_button(request_id: int, text: str = FILL_IN_TEXT) -> ButtonElement:
     """The button that opens the form for one request."""
     return ButtonElement(
-        text=FILL_IN_TEXT, action_id=ActionId.OPEN_FORM, value=str(request_id), style="primary"
+        text=text[:75], action_id=ActionId.OPEN_FORM, value=str(request_id), style="primary"
     )
 
 

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 from bot.blocks import MAX_VIEW_BLOCKS, section
 from bot.blocks.coaching import log_button
 from bot.blocks.enrolment import chunked_sections
+from bot.blocks.evaluation_requests import fill_in_button
 from bot.blocks.outcomes import home_lines, report_button
 from bot.command_catalogue import COMMAND
 from bot.home import CohortOverview, HomeFacts, HomeSession, Participation, UpcomingSession
@@ -27,6 +28,8 @@ from db.enums import EnrolmentStatus, RsvpStatus
 MAX_PARTICIPATIONS = 5
 MAX_TIMETABLE_LINES = 20
 MAX_FORMS = 10
+# Buttons share one actions block with the coaching button; Slack allows 25 in a block.
+MAX_FORM_BUTTONS = 5
 MAX_COHORT_LINES = 60
 MAX_UPCOMING_LINES = 30
 MAX_OUTCOME_LINES = 10
@@ -98,10 +101,17 @@ def _participation_blocks(participation: Participation, facts: HomeFacts) -> lis
         more_forms=max(0, len(forms) - MAX_FORMS),
     )
     blocks.append(section(coaching))
+    buttons = [
+        fill_in_button(form.request_id, text=f"Fill in: {form.title}")
+        for form in forms[:MAX_FORM_BUTTONS]
+        if form.request_id is not None
+    ]
     if participation.enrolment_id is not None and (
         participation.coaching_used < participation.coaching_allowance
     ):
-        blocks.append(ActionsBlock(elements=[log_button(participation.enrolment_id)]))
+        buttons.append(log_button(participation.enrolment_id))
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
     return blocks
 
 
