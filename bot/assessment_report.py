@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.assessments import ASSESSABLE, READINESS_LABELS, box_name
+from bot.assessments import ASSESSABLE, box_name
+from bot.labels import READINESS_LABELS
 from bot.programmes import cohort_label
 from db.enums import Level, Readiness
 from db.models import AssessmentResult, Cohort, Enrolment, Person

@@ -22,6 +22,7 @@ from bot.blocks.reminders import reminder_message
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.assessments import Field
 from bot.invitations import session_applies_to
+from bot.labels import LEVEL_LABELS, READINESS_LABELS
 from bot.programmes import programme_zone
 from bot.rsvp import person_zone, reminder_view
 from db.enums import EnrolmentStatus, Level, Readiness, Role, SessionKind, SessionStatus
@@ -40,12 +41,6 @@ MAX_OTHER_AREAS_LENGTH = 300
 # Enrolments that can be assessed: still on the programme, or finished it.
 ASSESSABLE = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
-READINESS_LABELS: dict[Readiness, str] = {
-    Readiness.READY_NOW: "Ready now",
-    Readiness.READY_12_18_MONTHS: "Ready within 12\u201318 months",
-    Readiness.READY_LATER: "Ready later",
-}
-LEVEL_LABELS: dict[Level, str] = {Level.LOW: "Low", Level.MEDIUM: "Medium", Level.HIGH: "High"}
 DEVELOPMENT_AREAS: tuple[str, ...] = (
     "Strategic thinking",
     "Financial management",

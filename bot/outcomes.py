@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, joinedload
 from bot import outbox
 from bot.audit import record_change
 from bot.blocks import Message
-from bot.blocks.outcomes import KIND_LABELS, confirmed_message, rejected_message, reported_message
+from bot.blocks.outcomes import confirmed_message, rejected_message, reported_message
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.outcomes import Field
+from bot.labels import OUTCOME_LABELS
 from bot.roles import role_holders
 from db.enums import OutcomeKind, Role
 from db.models import Enrolment, Outcome, Person
@@ -81,7 +82,7 @@ def line_of(outcome: Outcome) -> OutcomeLine:
         outcome_id=outcome.id,
         name=outcome.person.name,
         slack_user_id=outcome.person.slack_user_id,
-        kind=KIND_LABELS[outcome.kind],
+        kind=OUTCOME_LABELS[outcome.kind],
         role_title=outcome.role_title,
         organisation=outcome.organisation,
         started_on=outcome.started_on,

@@ -219,7 +219,7 @@ def test_every_section_is_present_with_its_figures() -> None:
     assert "Rated excellent or good: 18 of 21 (86%)." in shown
     assert "Objectives met: not shown, as too few people have answered." in shown
     assert "Commitments by category: Team 6, Self 4." in shown
-    assert "Readiness: Ready now 3, Ready in 12-18 months 5, Ready later 2." in shown
+    assert "Readiness: Ready now 3, Ready within 12\u201318 months 5, Ready later 2." in shown
     assert "• London: 2 / 0 / 0" in shown
     assert "7 of 31 participants have a new role (23%); 2 in a director role." in shown
     assert "• Secondment: 2 (6% of participants)" in shown

@@ -24,18 +24,17 @@ from slack_sdk.models.views import View
 from bot.assessment_report import AssessmentReport
 from bot.assessments import (
     DEVELOPMENT_AREAS,
-    LEVEL_LABELS,
     MAX_NOTE_LENGTH,
     MAX_OTHER_AREAS_LENGTH,
     MAX_PANEL_LENGTH,
     NON_ATTENDANCE_REASONS,
-    READINESS_LABELS,
     RecordedAssessment,
     box_name,
 )
 from bot.blocks import MAX_MESSAGE_BLOCKS, Message, section
 from bot.blocks.enrolment import chunked_sections
 from bot.ids.assessments import ATTENDED, DID_NOT_ATTEND, NO, YES, CallbackId, Field
+from bot.labels import LEVEL_LABELS, READINESS_LABELS
 from bot.mrkdwn import mention
 from bot.render import render
 from bot.timefmt import format_when

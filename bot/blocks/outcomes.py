@@ -22,23 +22,14 @@ from slack_sdk.models.views import View
 from bot.blocks import MAX_MESSAGE_BLOCKS, Message, section
 from bot.blocks.enrolment import chunked_sections
 from bot.ids.outcomes import ActionId, CallbackId, Field
+from bot.labels import OUTCOME_LABELS
 from bot.mrkdwn import Mrkdwn, mention
 from bot.render import render
 from bot.timefmt import format_day
-from db.enums import OutcomeKind
 
 if TYPE_CHECKING:
     from bot.outcomes import OutcomeLine
 
-KIND_LABELS: dict[OutcomeKind, str] = {
-    OutcomeKind.PERMANENT_DIRECTOR: "Permanent director role",
-    OutcomeKind.INTERIM_DIRECTOR: "Interim director role",
-    OutcomeKind.ACTING_DIRECTOR: "Acting director role",
-    OutcomeKind.SECONDMENT: "Secondment",
-    OutcomeKind.SIDEWAYS_MOVE: "Sideways move for development",
-    OutcomeKind.OTHER_PROMOTION: "Other promotion",
-    OutcomeKind.LEFT_SERVICE: "Left the service",
-}
 REPORT_BUTTON_TEXT = "Report a new role"
 # Each awaiting outcome takes two blocks (its line and its buttons).
 MAX_AWAITING_SHOWN = 15
@@ -69,7 +60,7 @@ def report_button() -> ButtonElement:
 
 def outcome_modal(*, subject: str, name: str, for_someone_else: bool, today: date) -> View:
     """The 'New role' modal: kind, role title, organisation, start date and a note."""
-    kinds = [Option(value=kind.value, text=label) for kind, label in KIND_LABELS.items()]
+    kinds = [Option(value=kind.value, text=label) for kind, label in OUTCOME_LABELS.items()]
     intro = render("outcomes/form_intro.j2", for_someone_else=for_someone_else, name=name)
     blocks: list[Block] = [
         section(intro),

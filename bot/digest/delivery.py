@@ -29,9 +29,10 @@ from bot.digest.charts import (
     talent_grid_alt_text,
 )
 from bot.digest.figures import DigestFigures, digest_figures
-from bot.digest.render import OUTCOME_LABELS, READINESS_LABELS, digest_message
+from bot.digest.render import digest_message
 from bot.errors import InvalidInput
 from bot.export.workbook import write_workbook
+from bot.labels import OUTCOME_LABELS, READINESS_LABELS
 from bot.outbox import Attachment
 from bot.settings import WeeklyTime
 from bot.tables import Table

@@ -28,10 +28,11 @@ from bot.digest.figures import (
     EvaluationFigures,
     SessionAttendance,
 )
+from bot.labels import OUTCOME_LABELS, READINESS_LABELS
 from bot.mrkdwn import Mrkdwn, escape
 from bot.render import render
 from bot.timefmt import format_day
-from db.enums import OutcomeKind, Readiness
+from db.enums import Readiness
 
 MAX_ATTENDANCE_COHORTS = 5
 MAX_SESSIONS_PER_COHORT = 6
@@ -43,21 +44,6 @@ MAX_UPCOMING = 10
 MAX_ACTIONS = 8
 # Slack's limit on a header block's plain text.
 MAX_HEADER = 150
-
-READINESS_LABELS: dict[Readiness, str] = {
-    Readiness.READY_NOW: "Ready now",
-    Readiness.READY_12_18_MONTHS: "Ready in 12-18 months",
-    Readiness.READY_LATER: "Ready later",
-}
-OUTCOME_LABELS: dict[OutcomeKind, str] = {
-    OutcomeKind.PERMANENT_DIRECTOR: "Permanent director role",
-    OutcomeKind.INTERIM_DIRECTOR: "Interim director role",
-    OutcomeKind.ACTING_DIRECTOR: "Acting director role",
-    OutcomeKind.SECONDMENT: "Secondment",
-    OutcomeKind.SIDEWAYS_MOVE: "Sideways move for development",
-    OutcomeKind.OTHER_PROMOTION: "Other promotion",
-    OutcomeKind.LEFT_SERVICE: "Left the service",
-}
 
 
 def digest_title(figures: DigestFigures) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.application_form import ORGANISATION_TYPE_LABELS
-from bot.assessments import READINESS_LABELS
+from bot.labels import OUTCOME_LABELS, READINESS_LABELS
 from bot.timetable import KIND_LABELS
 from db.enums import (
     AttendanceStatus,
     EnrolmentStatus,
-    OutcomeKind,
     RsvpStatus,
     ScreeningResult,
 )
@@ -18,11 +17,6 @@ from db.enums import (
 # Only the values whose plain reading ("ready 12 18 months") would be wrong or unclear;
 # every other value reads well as its words with a capital letter.
 _OWN_LABELS: tuple[tuple[StrEnum, str], ...] = (
-    (OutcomeKind.PERMANENT_DIRECTOR, "Permanent director role"),
-    (OutcomeKind.INTERIM_DIRECTOR, "Interim director role"),
-    (OutcomeKind.ACTING_DIRECTOR, "Acting director role"),
-    (OutcomeKind.SIDEWAYS_MOVE, "Sideways move for development"),
-    (OutcomeKind.LEFT_SERVICE, "Left the service"),
     (RsvpStatus.NONE, "No reply"),
     (AttendanceStatus.UNKNOWN, "Not recorded"),
     (EnrolmentStatus.WAITING, "Waiting list"),
@@ -36,6 +30,7 @@ _SPECIAL: dict[tuple[type, str], str] = {
         *ORGANISATION_TYPE_LABELS.items(),
         *KIND_LABELS.items(),
         *READINESS_LABELS.items(),
+        *OUTCOME_LABELS.items(),
         *_OWN_LABELS,
     )
 }

@@ -1,0 +1,21 @@
+"""What people call the assessment and outcome values, wherever the bot shows them."""
+
+from __future__ import annotations
+
+from db.enums import Level, OutcomeKind, Readiness
+
+READINESS_LABELS: dict[Readiness, str] = {
+    Readiness.READY_NOW: "Ready now",
+    Readiness.READY_12_18_MONTHS: "Ready within 12\u201318 months",
+    Readiness.READY_LATER: "Ready later",
+}
+LEVEL_LABELS: dict[Level, str] = {Level.LOW: "Low", Level.MEDIUM: "Medium", Level.HIGH: "High"}
+OUTCOME_LABELS: dict[OutcomeKind, str] = {
+    OutcomeKind.PERMANENT_DIRECTOR: "Permanent director role",
+    OutcomeKind.INTERIM_DIRECTOR: "Interim director role",
+    OutcomeKind.ACTING_DIRECTOR: "Acting director role",
+    OutcomeKind.SECONDMENT: "Secondment",
+    OutcomeKind.SIDEWAYS_MOVE: "Sideways move for development",
+    OutcomeKind.OTHER_PROMOTION: "Other promotion",
+    OutcomeKind.LEFT_SERVICE: "Left the service",
+}
