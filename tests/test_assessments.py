@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,6 +19,7 @@ from db.engine import unit_of_work
 from db.enums import Level, Readiness, Role, SessionKind, SessionStatus
 from db.models import AssessmentResult, AuditEvent, Invitation, OutboundMessage
 from tests.support.programmes import make_cohort, make_person, make_session
+from tests.support.statements import selects, statements
 
 NOW = datetime(2017, 2, 1, 9, 0, tzinfo=UTC)
 COORDINATOR = "UCOORD01"
@@ -183,23 +182,6 @@ def test_only_coordinators_record_assessments(
         record(session, people[PARTICIPANT], roles={Role.COACH})
 
 
-@contextmanager
-def counted_statements(session: Session) -> Iterator[list[str]]:
-    """The SELECT statements run meanwhile (not the backend's transaction statements)."""
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        if str(args[2]).lstrip().upper().startswith("SELECT"):
-            seen.append(str(args[2]))
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_the_latest_graded_assessment_is_the_current_one(
     db: sessionmaker[Session], people: dict[str, int]
 ) -> None:
@@ -217,10 +199,10 @@ def test_the_latest_graded_assessment_is_the_current_one(
         record(session, people[PARTICIPANT], with_(assessed_on=date(2017, 1, 12)))
         other = record(session, people[OTHER])
 
-    with unit_of_work(db) as session, counted_statements(session) as statements:
+    with unit_of_work(db) as session, statements(db.kw["bind"]) as seen:
         current = assessment_report.current_assessments(session)
 
-    assert len(statements) == 1
+    assert len(selects(seen)) == 1
     assert [
         (c.enrolment_id, c.result_id, c.readiness, c.performance, c.potential) for c in current
     ] == [

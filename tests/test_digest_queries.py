@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,6 +41,7 @@ from db.models import (
     ProgrammeSession,
 )
 from tests.support.evaluations import RATING5, Q, make_form
+from tests.support.statements import statements
 
 NOW = datetime(2017, 6, 5, 9, 0, tzinfo=UTC)
 COORDINATOR = "UCOORD01"
@@ -168,21 +166,6 @@ def build(session: Session, *, cohorts: int, participants: int) -> int:
             session.add_all(rows)
     session.flush()
     return programme.id
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements `engine` executes while the block runs."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def statements_for(db: sessionmaker[Session], engine: Engine, programme_id: int) -> list[str]:

