@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot import outbox
+from bot.anonymity import enough
 from bot.blocks.commitments import MAX_NOTE_LENGTH, FollowUpFacts, follow_up_message
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.evaluation_requests import ASKED_STATUSES, working_moment
@@ -285,9 +286,13 @@ def summary_key(days: int, answer: str) -> str:
 
 def follow_up_summary(
     session: Session, *, cohort_ids: Collection[int] | None = None
-) -> dict[str, int]:
+) -> dict[str, int] | None:
     """Answers to the follow-ups asked so far, by day and answer: '30_yes', '30_partly',
-    '30_not_yet', '30_no_answer' and the same for 90 (every key present, zero if none)."""
+    '30_not_yet', '30_no_answer' and the same for 90 (every key present, zero if none).
+
+    None when either day was asked of fewer than `MIN_GROUP` people: as for every evaluation
+    result, a count of one or two in a small group points at a person.
+    """
     counts = {
         summary_key(days, answer): 0
         for days in FOLLOW_UP_DAYS
@@ -311,4 +316,8 @@ def follow_up_summary(
         days = min(FOLLOW_UP_DAYS, key=lambda d: abs(d - elapsed))
         answer = follow_up.answer.value if follow_up.answer is not None else NO_ANSWER
         counts[summary_key(days, answer)] += 1
+    for days in FOLLOW_UP_DAYS:
+        asked = sum(count for key, count in counts.items() if key.startswith(f"{days}_"))
+        if asked and not enough(asked):
+            return None
     return counts

@@ -42,21 +42,36 @@ def disclose_breakdown(counts: Mapping[str, int]) -> Breakdown:
     suppressed = [name for name, shown in cells.items() if shown == SUPPRESSED]
     if len(suppressed) == 1 and total != SUPPRESSED:
         # With the total shown, one hidden cell could be worked out from the others: hide the
-        # smallest other non-zero cell too, or the total when there is none.
+        # smallest other non-zero cell too.
         others = sorted(
             (count, name) for name, count in counts.items() if name != suppressed[0] and count > 0
         )
         if others:
             cells[others[0][1]] = SUPPRESSED
-        else:
-            total = SUPPRESSED
+    if len(suppressed) == 1 and all(counts[name] == 0 for name in counts if name != suppressed[0]):
+        # The only non-zero cell is the total itself. Hiding the total is not enough when the
+        # same people are counted exactly elsewhere (a digest shows how many participants there
+        # are): the zeros would give the hidden cell away, so they are hidden too.
+        cells = dict.fromkeys(cells, SUPPRESSED)
+        total = SUPPRESSED
     return Breakdown(cells=cells, total=total)
 
 
 def disclose_change(this_week: int, last_week: int) -> str:
     """A week-on-week change computed only from disclosed values, so it cannot single anyone out."""
-    now_shown, before_shown = disclose_count(this_week), disclose_count(last_week)
+    return published_change(disclose_count(this_week), disclose_count(last_week))
+
+
+def published_change(now_shown: str, before_shown: str) -> str:
+    """The change between two values as they were published: '+5', '-1', 'no change' or '*'.
+
+    Only published values go in, so the change reveals nothing they did not; a suppressed or
+    non-numeric value gives '*' rather than a guess.
+    """
     if SUPPRESSED in (now_shown, before_shown):
         return SUPPRESSED
-    change = int(now_shown) - int(before_shown)
+    try:
+        change = int(now_shown) - int(before_shown)
+    except ValueError:
+        return SUPPRESSED
     return f"{change:+d}" if change else "no change"

@@ -248,7 +248,9 @@ def _own_open_request(
     if request.state == EvaluationRequestState.COMPLETED:
         raise AlreadySent()
     if _is_closed(request, now):
-        raise EvaluationClosed(closed_on(request))
+        # A request cancelled (or closed) early must not say it closed on a day still to come.
+        past = request.closes_at is not None and request.closes_at <= now
+        raise EvaluationClosed(closed_on(request) if past else None)
     return request
 
 

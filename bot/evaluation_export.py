@@ -1,9 +1,10 @@
 """Evaluation responses as a table for coordinators to export, respecting anonymity.
 
 Named forms show who answered and are ordered by date and name. Anonymous forms show nothing that
-identifies a person (no name, no enrolment, the date only) and their rows are ordered by the
-random response id, so not even the row order follows the order people answered in; and, like
-every other result, they are left out for groups of fewer than MIN_GROUP or still open.
+identifies a person (no name, no enrolment, not even the date: someone asked on their own, after
+their last coaching session say, would be named by it) and their rows are ordered by the random
+response id, so not even the row order follows the order people answered in; and, like every
+other result, they are left out for groups of fewer than MIN_GROUP or still open.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def response_table(
             form.version,
             cohort_label(response.cohort),
             session_title,
-            response.submitted_on,
+            None if anonymous else response.submitted_on,
             *((name,) if named else ()),
             *(cells.get(column) for column in columns),
         )

@@ -151,10 +151,13 @@ def open_requests(
 ) -> int:
     """Ask each of `enrolments` (not yet asked) to fill in `form`, owing each a DM; returns how many."""
     session_id = programme_session.id if programme_session is not None else None
+    # Any version counts: a form bumped to a new version must not ask the same people again.
     asked = set(
         session.scalars(
-            select(EvaluationRequest.enrolment_id).where(
-                EvaluationRequest.form_id == form.id,
+            select(EvaluationRequest.enrolment_id)
+            .join(EvaluationForm, EvaluationRequest.form_id == EvaluationForm.id)
+            .where(
+                EvaluationForm.key == form.key,
                 EvaluationRequest.session_id == session_id
                 if session_id is not None
                 else EvaluationRequest.session_id.is_(None),
@@ -251,6 +254,31 @@ def expire_requests(session: Session, now: datetime) -> int:
         .order_by(EvaluationRequest.id)
     ).all()
     return _expire(session, requests, None)
+
+
+def cancel_for_leavers(session: Session) -> int:
+    """Cancel the open requests of people no longer in the programme (withdrawn, deferred …).
+
+    They are not asked to answer any more, nor counted in response rates; their half-filled
+    pages go too. Returns how many requests were cancelled.
+    """
+    requests = session.scalars(
+        select(EvaluationRequest)
+        .join(Enrolment, EvaluationRequest.enrolment_id == Enrolment.id)
+        .where(
+            EvaluationRequest.state == EvaluationRequestState.OPEN,
+            Enrolment.status.not_in(ASKED_STATUSES),
+        )
+        .order_by(EvaluationRequest.id)
+    ).all()
+    if not requests:
+        return 0
+    ids = [request.id for request in requests]
+    for request in requests:
+        request.state = EvaluationRequestState.CANCELLED
+    cancel_owed(session, ids, "left the programme")
+    session.execute(delete(EvaluationDraft).where(EvaluationDraft.request_id.in_(ids)))
+    return len(requests)
 
 
 def remind_open_requests(session: Session, now: datetime) -> int:

@@ -23,6 +23,7 @@ from db.models import (
     CoachingSession,
     Cohort,
     Enrolment,
+    EvaluationForm,
     EvaluationRequest,
     Person,
     ProgrammeSession,
@@ -32,13 +33,17 @@ CATCH_UP = timedelta(days=7)
 FOLLOW_UP_MONTHS = 12
 
 
-def _closed(session: Session, form_id: int, session_id: int, now: datetime) -> bool:
-    """Whether the form for this session has closed (by hand or at the end of its window)."""
+def _closed(session: Session, form_key: str, session_id: int, now: datetime) -> bool:
+    """Whether the form for this session has closed (by hand or at the end of its window).
+
+    By key, not version: a newer version of a form already closed for the session stays closed.
+    """
     return bool(
         session.scalar(
             select(
                 exists().where(
-                    EvaluationRequest.form_id == form_id,
+                    EvaluationRequest.form_id == EvaluationForm.id,
+                    EvaluationForm.key == form_key,
                     EvaluationRequest.session_id == session_id,
                     EvaluationRequest.closes_at <= now,
                 )
@@ -70,7 +75,7 @@ def open_session_evaluations(session: Session, now: datetime) -> int:
             continue
         people = attendees(session, programme_session)
         for form in forms:
-            if _closed(session, form.id, programme_session.id, now):
+            if _closed(session, form.key, programme_session.id, now):
                 continue
             opened += open_requests(
                 session,
@@ -91,15 +96,23 @@ def due_milestones(
     enrolment: Enrolment, now: datetime, *, coaching_used: int, last_coaching: date | None
 ) -> list[Milestone]:
     """The milestones whose evaluation `enrolment` is due now (on their programme's calendar)."""
-    today = now.astimezone(programme_zone(enrolment.cohort)).date()
+    zone = programme_zone(enrolment.cohort)
+    today = now.astimezone(zone).date()
     due: list[Milestone] = []
     window = programme_window(enrolment.cohort)
-    end = window[1] if window is not None else None
+    start, end = window if window is not None else (None, None)
+    enrolled_at = enrolment.enrolled_at
     if (
         enrolment.status == EnrolmentStatus.ENROLLED
-        and enrolment.enrolled_at is not None
-        and enrolment.enrolled_at <= now
+        and enrolled_at is not None
+        and enrolled_at <= now
         and (end is None or today < end)
+        # A baseline taken months into the programme would measure its effect, not the start:
+        # asked in the week after enrolment, or any time before the cohort starts.
+        and (
+            _recent(enrolled_at.astimezone(zone).date(), today)
+            or (start is not None and today < start)
+        )
     ):
         due.append(Milestone.ENROLMENT)
     if end is not None and _recent(end, today):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from bot.blocks import MAX_VIEW_BLOCKS, sections
+from bot.mrkdwn import escape
 
 # Context lines: the anonymity line (first page only), the "Page n of m" line, and room for a
 # notice saying why someone is sent back to a page.
@@ -32,8 +33,12 @@ Q = TypeVar("Q", bound=Sectioned)
 
 
 def intro_blocks(intro: str | None) -> int:
-    """How many section blocks the form's intro takes (none when it has no intro)."""
-    return len(sections(intro)) if intro else 0
+    """How many section blocks the form's intro takes (none when it has no intro).
+
+    Counted as shown, escaped: '&' becomes '&amp;', so the intro can need more sections than its
+    own length suggests.
+    """
+    return len(sections(escape(intro))) if intro else 0
 
 
 def needs_heading(previous: Sectioned | None, question: Sectioned) -> bool:

@@ -18,6 +18,7 @@ from db.models import (
     Enrolment,
     EvaluationRequest,
     Invitation,
+    Outcome,
     Person,
     Programme,
     ProgrammeSession,
@@ -104,6 +105,8 @@ class HomeFacts:
     # New roles the person reported or had recorded, and whether they may report one.
     outcomes: Sequence[OutcomeLine] = ()
     can_report_outcome: bool = False
+    # Coordinators: new roles participants reported that nobody has confirmed yet.
+    outcomes_awaiting: int = 0
 
 
 def home_facts(
@@ -126,6 +129,13 @@ def home_facts(
         upcoming=_upcoming_sessions(session, now) if coordinator else (),
         outcomes=outcome_lines(session, person_id=person.id) if person is not None else (),
         can_report_outcome=person is not None and _has_been_on_a_programme(session, person),
+        outcomes_awaiting=_outcomes_awaiting(session) if coordinator else 0,
+    )
+
+
+def _outcomes_awaiting(session: Session) -> int:
+    return int(
+        session.scalar(select(func.count(Outcome.id)).where(Outcome.confirmed_by.is_(None))) or 0
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot import outbox
@@ -23,7 +23,7 @@ from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.outcomes import Field
 from bot.labels import OUTCOME_LABELS
 from bot.roles import role_holders
-from db.enums import OutcomeKind, Role
+from db.enums import EnrolmentStatus, OutcomeKind, Role
 from db.models import Enrolment, Outcome, Person
 
 REPORTED_KIND = "outcome_reported"
@@ -33,6 +33,7 @@ MAX_TITLE_LENGTH = 200
 MAX_ORGANISATION_LENGTH = 200
 MAX_NOTE_LENGTH = 1000
 MAX_REASON_LENGTH = 500
+PARTICIPANT_STATUSES = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 # A role agreed but not yet started can be reported; much further ahead is a typo.
 LATEST_START = timedelta(days=366)
 
@@ -109,10 +110,13 @@ def check_may_record(actor: str, subject: str, roles: Collection[Role]) -> None:
 
 
 def _latest_enrolment(session: Session, person: Person) -> Enrolment | None:
+    # A place they took up comes first: an outcome credited to a waiting-list place or a
+    # withdrawal would count for no programme's participants.
+    took_up = case((Enrolment.status.in_(PARTICIPANT_STATUSES), 0), else_=1)
     return session.scalar(
         select(Enrolment)
         .where(Enrolment.person_id == person.id)
-        .order_by(Enrolment.enrolled_at.desc().nulls_last(), Enrolment.id.desc())
+        .order_by(took_up, Enrolment.enrolled_at.desc().nulls_last(), Enrolment.id.desc())
         .limit(1)
     )
 
@@ -228,7 +232,13 @@ def awaiting(session: Session, outcome_id: int, roles: Collection[Role]) -> Outc
     if outcome is None:
         raise NotFound("That report is no longer there: another coordinator may have rejected it.")
     if outcome.confirmed_by is not None:
-        raise InvalidInput(f"That new role was already confirmed by <@{outcome.confirmed_by}>.")
+        # Said as plain text (errors are escaped), so a name rather than a <@mention>.
+        confirmer = session.scalar(
+            select(Person.name).where(Person.slack_user_id == outcome.confirmed_by)
+        )
+        raise InvalidInput(
+            f"That new role was already confirmed by {confirmer or 'another coordinator'}."
+        )
     return outcome
 
 

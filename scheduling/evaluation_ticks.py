@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.commitments import owe_follow_ups
-from bot.evaluation_requests import expire_requests, remind_open_requests
+from bot.evaluation_requests import cancel_for_leavers, expire_requests, remind_open_requests
 from bot.evaluation_schedule import open_milestone_evaluations, open_session_evaluations
 from scheduling.tick import Tick, TickDependencies
 
@@ -32,10 +32,11 @@ def remind_evaluations(deps: TickDependencies, now: datetime) -> str:
 
 
 def close_evaluations(deps: TickDependencies, now: datetime) -> str:
-    """Expire requests whose form has closed."""
+    """Expire requests whose form has closed, and cancel those of people who have left."""
     with deps.uow() as session:
         expired = expire_requests(session, now)
-    return f"expired {expired} evaluation request(s)"
+        cancelled = cancel_for_leavers(session)
+    return f"expired {expired}, cancelled {cancelled} evaluation request(s)"
 
 
 def follow_up_commitments(deps: TickDependencies, now: datetime) -> str:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.blocks.commitments import FollowUpFacts, follow_up_message
 from bot.commitments import (
     FOLLOW_UP_KIND,
     answer_follow_up,
@@ -22,6 +23,7 @@ from bot.evaluation_forms import latest_form
 from bot.ids.evaluations import COMMITMENT_NOTE_INPUT, ActionId, BlockId, CallbackId
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
+from bot.standin.block_validation import check_message_blocks
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.enums import (
@@ -47,7 +49,7 @@ from tests.fixtures.bot import NOW, PARTICIPANT
 from tests.support.evaluations import Q, make_form
 from tests.support.people import programme_with_session
 from tests.test_attendance import opened_view, press
-from tests.test_evaluation_requests import A, B, C, workshop
+from tests.test_evaluation_requests import A, B, C, D, workshop
 
 LONDON = ZoneInfo("Europe/London")
 # ENDED is on Mon 30 Jan 2017.
@@ -55,6 +57,7 @@ DAY_30 = date(2017, 3, 1)
 DAY_90 = date(2017, 4, 30)
 COMMITMENT = "Speak up at <!channel> board meetings & lead one"
 OTHER = "UOTHER01"
+E = "UPARTE01"
 
 
 def morning(day: date) -> datetime:
@@ -173,6 +176,25 @@ def test_the_commitment_is_followed_up_on_day_30_and_day_90_once_each(
         assert "\n>Speak up at &lt;!channel&gt; board meetings &amp; lead one\n" in shown
 
 
+def test_a_long_commitment_full_of_ampersands_still_makes_a_message_slack_accepts() -> None:
+    commitment = "\n".join(["R&D, Q&A & <board> papers " * 20] * 4)  # 2,000 characters quoted
+    facts = FollowUpFacts(
+        follow_up_id=1,
+        session_title="Launch workshop",
+        session_day=date(2017, 1, 30),
+        days=30,
+        commitment=commitment,
+        category="Visibility and profile",
+        answer=None,
+        note=None,
+    )
+
+    blocks = [block.to_dict() for block in follow_up_message(facts).blocks]
+
+    assert check_message_blocks(blocks) is None
+    assert "R&amp;D, Q&amp;A &amp; &lt;board&gt; papers" in blocks[0]["text"]["text"]
+
+
 def test_a_follow_up_missed_for_a_fortnight_is_not_sent_late(
     named_workshop: sessionmaker[Session],
 ) -> None:
@@ -229,23 +251,45 @@ def test_only_the_participant_may_answer_and_answering_again_updates(
     )
 
 
-def test_the_summary_counts_answers_by_day(named_workshop: sessionmaker[Session]) -> None:
-    db = named_workshop
-    owe(db, morning(DAY_30))
-    owe(db, morning(DAY_90))
+def test_the_summary_counts_answers_by_day(db: sessionmaker[Session]) -> None:
+    people = (A, B, C, D, E)
     with unit_of_work(db) as session:
-        first, _ = session.scalars(select(CommitmentFollowUp).order_by(CommitmentFollowUp.id))
+        programme_session, invitations = workshop(session, people)
+        form = commitment_form(session)
+        for invitation in invitations:
+            responded(session, form, programme_session, invitation.enrolment, COMMITMENT)
+    assert owe(db, morning(DAY_30)) == 5
+    assert owe(db, morning(DAY_90)) == 5
+    with unit_of_work(db) as session:
+        first = session.scalars(select(CommitmentFollowUp).order_by(CommitmentFollowUp.id)).first()
+        assert first is not None
         first.answer = CommitmentProgress.PARTLY
         cohort_id = first.session.cohort_id
     with unit_of_work(db) as session:
         summary = follow_up_summary(session)
+        assert summary is not None
         assert summary == follow_up_summary(session, cohort_ids=[cohort_id])
         assert {key: count for key, count in summary.items() if count} == {
             "30_partly": 1,
-            "90_no_answer": 1,
+            "30_no_answer": 4,
+            "90_no_answer": 5,
         }
         assert len(summary) == 8
-        assert set(follow_up_summary(session, cohort_ids=[cohort_id + 1]).values()) == {0}
+        other_cohort = follow_up_summary(session, cohort_ids=[cohort_id + 1])
+        assert other_cohort is not None and set(other_cohort.values()) == {0}
+
+
+def test_the_summary_is_withheld_while_fewer_than_five_were_asked(
+    named_workshop: sessionmaker[Session],
+) -> None:
+    db = named_workshop
+    owe(db, morning(DAY_30))
+    with unit_of_work(db) as session:
+        first = session.scalars(select(CommitmentFollowUp)).one()
+        first.answer = CommitmentProgress.NOT_YET
+    with unit_of_work(db) as session:
+        # One person asked, one "not yet": a figure that would name them.
+        assert follow_up_summary(session) is None
 
 
 # Through Slack

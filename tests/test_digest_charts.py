@@ -82,3 +82,19 @@ def test_the_talent_grid_is_a_png_with_alt_text_for_every_box() -> None:
 def test_an_empty_grid_says_nobody_is_assessed() -> None:
     assert read_back(talent_grid({}))[0] > 300
     assert talent_grid_alt_text({}) == "Nine-box talent grid: nobody has been assessed yet."
+
+
+def test_dollar_signs_in_a_cohorts_name_are_drawn_not_parsed_as_maths() -> None:
+    # Unescaped, matplotlib reads "$x^$" as maths that does not parse, and no digest goes out.
+    priced = [CohortRates("Cohort $x^$ (budget $_)", [SessionRate("Workshop", 9, 10)])]
+
+    assert read_back(attendance_chart(priced))[0] > 300
+    assert attendance_alt_text(priced).endswith("Cohort $x^$ (budget $_): Workshop 90% (9 of 10).")
+
+
+def test_rates_are_rounded_half_up_as_in_the_digest_message() -> None:
+    # 1 of 8 is 12.5%: the message says 13% (bot.ratio), so the chart's words must too.
+    assert SessionRate("ALS 2", 1, 8).percent == 13
+    assert "ALS 2 13% (1 of 8)" in attendance_alt_text(
+        [CohortRates("2019", [SessionRate("ALS 2", 1, 8)])]
+    )

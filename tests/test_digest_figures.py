@@ -549,6 +549,20 @@ def test_outcomes_to_date(db: sessionmaker[Session], programme_id: int) -> None:
     assert outcomes.share == Ratio(2, 7)
 
 
+def test_outcomes_by_kind_count_participants_not_moves(
+    db: sessionmaker[Session], programme_id: int
+) -> None:
+    with unit_of_work(db) as session:
+        ann = session.scalars(select(Enrolment).join(Person).where(Person.name == "Ann")).one()
+        # Ann's second secondment (her first is credited to no enrolment): still one person.
+        Builder(session).outcome(ann, OutcomeKind.SECONDMENT)
+
+    outcomes = figures_for(db, programme_id).outcomes
+
+    assert outcomes.by_kind[OutcomeKind.SECONDMENT] == 1  # 1 of 7 participants, not 2
+    assert (outcomes.with_new_role, outcomes.awaiting_confirmation) == (2, 1)
+
+
 def test_diversity_is_disclosed_at_programme_level(
     db: sessionmaker[Session], programme_id: int
 ) -> None:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.clock import fixed_clock
+from bot.digest.delivery import build_digest
 from bot.runtime import Runtime
 from bot.settings import SettingsError, WeeklyTime, load_settings
 from bot.slack_client import make_web_client
@@ -196,6 +197,22 @@ def test_a_coordinator_previews_the_digest_ephemerally(
     assert "*Attendance by session* (since Sun 1 Jan)" in shown
     assert f"attached when the digest is posted in <#{STEERING}>" in shown
     assert standin.files == {} and digest_rows(runtime) == []
+
+
+def test_a_preview_names_the_configured_channel_when_the_programme_has_none(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    setup(runtime, standin, channel=None)
+
+    with unit_of_work(runtime.session_factory) as session:
+        programme = session.scalars(select(Programme)).one()
+        digest = build_digest(
+            session, programme, MONDAY_0900, preview=True, default_channel=STEERING
+        )
+
+    shown = block_texts(digest.message.as_kwargs()["blocks"])
+    assert f"attached when the digest is posted in <#{STEERING}>" in shown
+    assert "no steering channel yet" not in shown
 
 
 def test_a_cohort_report_and_a_bad_since_date(

@@ -18,6 +18,7 @@ from bot.evaluation_answers import (
     AnswerErrors,
     EvaluationClosed,
     FormPage,
+    Question,
     RawAnswer,
     Sent,
     open_form,
@@ -291,8 +292,10 @@ def test_an_expired_or_cancelled_request_is_closed_before_its_time(
         assert request is not None
         request.state = state
 
-    with pytest.raises(EvaluationClosed):
+    with pytest.raises(EvaluationClosed) as closed:
         submit(db, request_id, EVERY_ANSWER)
+    # Not "closed on" its original closing day, which is still to come.
+    assert (closed.value.closed_on, str(closed.value)) == (None, "This evaluation closed.")
     assert stored(db) == []
 
 
@@ -318,6 +321,30 @@ def test_a_section_longer_than_a_page_is_cut_and_its_heading_repeated() -> None:
 
     # Page 1: 100 blocks less 3 lines and the heading; page 2: less 2 lines and the heading.
     assert [len(page) for page in pages] == [96, 54]
+
+
+def test_an_intro_that_escaping_lengthens_still_leaves_the_first_page_within_a_modal() -> None:
+    # 1,700 characters as written, over 7,000 once '<', '&' and '>' are escaped: three sections.
+    intro = "\n".join(["<&>" * 28] * 20)
+    questions = [
+        Question(f"q{n:03}", QuestionType.YES_NO, f"Question {n}?", True, ("Yes", "No"), None, None)
+        for n in range(120)
+    ]
+
+    pages = split_pages(questions, intro=intro)
+    first = FormPage(
+        request_id=1,
+        title="Feedback",
+        intro=intro,
+        anonymous=True,
+        number=1,
+        count=len(pages),
+        questions=pages[0],
+    )
+    view = form_page_view(first).to_dict()
+
+    assert len(view["blocks"]) <= 100
+    assert check_view(view, expected_type="modal") is None
 
 
 def test_a_long_form_keeps_earlier_pages_as_a_draft_and_stores_one_response_at_the_end(

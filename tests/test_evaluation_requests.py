@@ -13,12 +13,14 @@ from bot.evaluation_requests import (
     REMINDER_KIND,
     REQUEST_KIND,
     attendees,
+    cancel_for_leavers,
     close_requests,
     expire_requests,
     remind_open_requests,
     reminder_key,
     request_key,
 )
+from bot.evaluation_results import response_rates
 from bot.evaluation_schedule import open_session_evaluations
 from bot.ids.evaluations import ActionId
 from bot.runtime import Runtime
@@ -160,6 +162,28 @@ def test_the_tick_opens_one_request_per_attendee_however_often_it_runs(
             (A, request_key(requests[0].id)),
             (B, request_key(requests[1].id)),
         ]
+
+
+def test_a_new_version_of_the_form_does_not_ask_the_same_people_again(
+    db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(db) as session:
+        workshop(session, (A, B))
+        workshop_form(session)
+    with unit_of_work(db) as session:
+        assert open_session_evaluations(session, OPENED) == 2
+    with unit_of_work(db) as session:
+        # Deployed the next day, while the session is still within the week that is caught up.
+        make_form(
+            session,
+            key="workshop",
+            version=2,
+            attached_to="workshop",
+            questions=[Q("overall", QuestionType.RATING5, purpose=QuestionPurpose.OVERALL)],
+        )
+    with unit_of_work(db) as session:
+        assert open_session_evaluations(session, OPENED + timedelta(days=1)) == 0
+        assert asked(session) == [A, B]
 
 
 def test_someone_recorded_present_later_is_asked_then(db: sessionmaker[Session]) -> None:
@@ -310,6 +334,36 @@ def test_closing_by_hand_expires_open_requests_and_cancels_the_pending_reminder(
             )
             == 0
         )
+
+
+def test_the_requests_of_someone_who_left_are_cancelled_and_no_longer_counted(
+    db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(db) as session:
+        workshop(session, (A, B), ended=OPENED - timedelta(hours=1))
+        workshop_form(session)
+    with unit_of_work(db) as session:
+        assert open_session_evaluations(session, OPENED) == 2
+        leaver = session.scalars(
+            select(EvaluationRequest).order_by(EvaluationRequest.id).offset(1)
+        ).one()
+        leaver.enrolment.status = EnrolmentStatus.WITHDRAWN
+        leaver_id = leaver.id
+    with unit_of_work(db) as session:
+        assert cancel_for_leavers(session) == 1
+    with unit_of_work(db) as session:
+        assert cancel_for_leavers(session) == 0
+        states = {
+            str(r.enrolment.person.slack_user_id): r.state
+            for r in session.scalars(select(EvaluationRequest))
+        }
+        assert states == {A: EvaluationRequestState.OPEN, B: EvaluationRequestState.CANCELLED}
+        (rate,) = response_rates(session, now=OPENED)
+        assert (rate.requested, rate.completed) == (1, 0)
+        dm = session.scalars(
+            select(OutboundMessage).where(OutboundMessage.idempotency_key == request_key(leaver_id))
+        ).one()
+        assert dm.state == OutboundState.CANCELLED
 
 
 # The DM, through Slack

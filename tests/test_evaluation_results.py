@@ -576,9 +576,12 @@ def test_anonymous_export_identifies_nobody_and_is_ordered_by_the_random_id(
         group = make_group(session, size=6)
         form = workshop_form(session, anonymous=True)
         days = [date(2017, 1, 20 + index) for index in range(6)]
+        comments = [f"Comment {index}" for index in range(6)]
         ids = [
-            respond(session, form, enrolment, group.workshop, {"overall": 1}, on=day).id
-            for enrolment, day in zip(group.people, days, strict=True)
+            respond(
+                session, form, enrolment, group.workshop, {"overall": 1, "comment": text}, on=day
+            ).id
+            for enrolment, day, text in zip(group.people, days, comments, strict=True)
         ]
 
         table = response_table(session, form_key="workshop")
@@ -587,8 +590,12 @@ def test_anonymous_export_identifies_nobody_and_is_ordered_by_the_random_id(
     assert "Participant" not in table.headers
     assert table.headers[:5] == ("Form", "Version", "Cohort", "Session", "Submitted on")
     assert len(table.rows) == 6
-    by_id = dict(zip(ids, days, strict=True))
-    assert [row[4] for row in table.rows] == [by_id[i] for i in sorted(ids)]
+    by_id = dict(zip(ids, comments, strict=True))
+    assert [row[-1] for row in table.rows] == [by_id[i] for i in sorted(ids)]
+    # Not even the day: someone asked on their own (after their last coaching session, say)
+    # would be named by the date their answers came in.
+    assert {row[4] for row in table.rows} == {None}
+    assert "2017-01-2" not in text
     for enrolment in group.people:
         assert enrolment.person.name not in text
         assert str(enrolment.person.slack_user_id) not in text

@@ -108,6 +108,17 @@ def test_once_a_form_is_closed_nobody_recorded_later_is_asked(db: sessionmaker[S
     with unit_of_work(db) as session:
         assert open_session_evaluations(session, OPENED + timedelta(hours=1)) == 0
         assert asked(session) == [A]
+        # Nor once a newer version of the same form is deployed: it is still that session's form.
+        make_form(
+            session,
+            key="workshop",
+            version=2,
+            attached_to="workshop",
+            questions=[Q("overall", QuestionType.RATING5)],
+        )
+    with unit_of_work(db) as session:
+        assert open_session_evaluations(session, OPENED + timedelta(hours=2)) == 0
+        assert asked(session) == [A]
 
 
 # Milestones
@@ -127,6 +138,27 @@ def test_the_baseline_is_asked_once_at_enrolment_but_not_once_the_programme_has_
     with unit_of_work(db) as session:
         (request,) = session.scalars(select(EvaluationRequest)).all()
         assert (request.session_id, request.form.key) == (None, "enrolment_form")
+
+
+def test_no_baseline_for_someone_enrolled_long_ago_once_the_programme_is_under_way(
+    db: sessionmaker[Session],
+) -> None:
+    # A form added (or a bot deployed) in June would otherwise "baseline" people five months in.
+    with unit_of_work(db) as session:
+        cohort_with(session, A)
+        milestone_form(session, "enrolment")
+    assert open_milestones(db, early_morning(date(2017, 6, 1))) == 0
+
+
+def test_the_baseline_waits_for_no_one_who_enrolled_well_before_the_start(
+    db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(db) as session:
+        (early,) = cohort_with(session, A)
+        early.enrolled_at = datetime(2016, 11, 1, 12, 0, tzinfo=UTC)
+        milestone_form(session, "enrolment")
+    # Seven weeks after enrolling but still before the cohort starts: still a baseline.
+    assert open_milestones(db, early_morning(START - timedelta(days=1))) == 1
 
 
 @pytest.mark.parametrize(

@@ -286,7 +286,7 @@ def test_export_sends_a_csv_file_that_names_nobody_for_an_anonymous_form(
         "Anything else?",
     ]
     assert len(rows) == 5
-    assert sorted(row[4] for row in rows) == [f"2017-01-{20 + i}" for i in range(5)]
+    assert {row[4] for row in rows} == {""}
     assert sorted(row[-1] for row in rows) == [f"'=Comment {i}" for i in range(5)]
     assert {row[5] for row in rows} == {"Excellent"}
     flat = " ".join(" ".join(row) for row in rows)

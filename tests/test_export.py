@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.export.command import csv_text
 from bot.export.sheets import NOT_YET_HELD
 from bot.export.workbook import build_workbook, export_tables, write_workbook
 from bot.tables import Table, to_csv
@@ -305,6 +306,34 @@ def test_a_formula_in_someones_organisation_arrives_as_inert_text(
         (participants, *_) = export_tables(session, NOW)
     exported = list(csv.reader(io.StringIO(to_csv(participants))))
     assert exported[1][3] == "'" + EVIL
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 113 000", "'+44 113 000"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),
+        # A control character Excel cannot hold is dropped first, so the formula under it is caught.
+        ("\x01=1+1", "'=1+1"),
+        ("Plain text", "Plain text"),
+    ],
+)
+def test_no_cell_or_header_can_start_a_formula(typed: str, kept: str) -> None:
+    table = Table("Typed", (typed, "Count"), [(typed, -3)])
+
+    sheet = opened(write_workbook([table])).worksheets[0]
+
+    for cell in (sheet["A1"], sheet["A2"]):
+        assert (cell.value, cell.data_type) == (kept, "s")
+    assert sheet["B2"].value == -3  # numbers stay numbers
+    # The command line's CSV files.
+    exported = list(csv.reader(io.StringIO(csv_text(table))))
+    assert exported[1][1] == "-3"
+    assert exported[0][0].startswith("'") == kept.startswith("'")
+    assert exported[1][0].startswith("'") == kept.startswith("'")
 
 
 def test_gender_and_ethnicity_appear_only_with_consent(seeded: sessionmaker[Session]) -> None:

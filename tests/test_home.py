@@ -10,7 +10,7 @@ from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
-from db.enums import EnrolmentStatus, RsvpStatus, SessionKind
+from db.enums import EnrolmentStatus, OutcomeKind, RsvpStatus, SessionKind
 from db.models import (
     CoachingSession,
     Cohort,
@@ -18,6 +18,7 @@ from db.models import (
     EvaluationForm,
     EvaluationRequest,
     Invitation,
+    Outcome,
     Person,
     Programme,
     ProgrammeSession,
@@ -151,6 +152,31 @@ def test_coordinator_sees_each_cohorts_headcount_waiting_list_and_next_two_weeks
     assert "*Cohort 2* (Future Leaders): 0/15 enrolled" in text
     assert "• Sat 4 Feb, 09:00  Steering catch-up (Cohort 1)" in text
     assert "Too far ahead" not in text
+
+
+def test_coordinators_see_how_many_new_roles_await_their_confirmation(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    assert "awaiting your confirmation" not in open_home(slack, standin, COORDINATOR)
+    with unit_of_work(runtime.session_factory) as session:
+        person = Person(slack_user_id=PARTICIPANT, name="Pat Participant")
+        session.add_all(
+            [
+                Outcome(person=person, kind=OutcomeKind.SECONDMENT, reported_by=PARTICIPANT),
+                Outcome(
+                    person=person,
+                    kind=OutcomeKind.ACTING_DIRECTOR,
+                    reported_by=COORDINATOR,
+                    confirmed_by=COORDINATOR,
+                    confirmed_at=NOW,
+                ),
+            ]
+        )
+
+    text = open_home(slack, standin, COORDINATOR)
+
+    assert "*New roles awaiting your confirmation:* 1: see `/cohort outcomes`." in text
+    assert "awaiting your confirmation" not in open_home(slack, standin, PARTICIPANT)
 
 
 def test_large_cohorts_and_timetables_stay_within_the_block_limit(

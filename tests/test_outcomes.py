@@ -15,7 +15,7 @@ from bot.outcomes import OutcomeEntry
 from bot.roles import grant_role
 from db.engine import unit_of_work
 from db.enums import EnrolmentStatus, OutcomeKind, Role
-from db.models import AuditEvent, OutboundMessage, Outcome, Person
+from db.models import AuditEvent, Enrolment, OutboundMessage, Outcome, Person
 from tests.support.programmes import make_cohort, make_person
 
 NOW = datetime(2017, 2, 1, 9, 0, tzinfo=UTC)
@@ -218,6 +218,26 @@ def test_only_coordinators_confirm_and_the_participant_is_told(
         )
 
 
+def test_confirming_twice_says_who_confirmed_it_in_words_not_markup(
+    db: sessionmaker[Session], cohort_ids: list[int]
+) -> None:
+    # Errors are shown escaped, so a <@mention> in one would reach the coordinator as raw text.
+    with unit_of_work(db) as session:
+        outcome_id = report(session).id
+        session.add(Person(name="Chris Coordinator", slack_user_id=SECOND_COORDINATOR))
+    with unit_of_work(db) as session:
+        outcomes.confirm_outcome(
+            session, outcome_id=outcome_id, actor=SECOND_COORDINATOR, roles=COORDINATING, now=NOW
+        )
+
+    with pytest.raises(InvalidInput) as raised, unit_of_work(db) as session:
+        outcomes.confirm_outcome(
+            session, outcome_id=outcome_id, actor=COORDINATOR, roles=COORDINATING, now=NOW
+        )
+
+    assert str(raised.value) == "That new role was already confirmed by Chris Coordinator."
+
+
 def test_a_rejection_needs_a_reason_removes_the_report_and_tells_the_participant(
     db: sessionmaker[Session], cohort_ids: list[int]
 ) -> None:
@@ -259,6 +279,29 @@ def test_a_rejection_needs_a_reason_removes_the_report_and_tells_the_participant
             "outcome.reject",
             {"rejected_because": "That is a <b>sideways</b> move"},
         )
+
+
+def test_an_outcome_is_credited_to_the_place_they_took_up_not_a_later_waiting_one(
+    db: sessionmaker[Session], cohort_ids: list[int]
+) -> None:
+    # Pat completed the first cohort, then joined the second's waiting list.
+    with unit_of_work(db) as session:
+        pat = session.scalars(select(Person).where(Person.slack_user_id == PARTICIPANT)).one()
+        completed = pat.enrolments[0].id
+        session.add(
+            Enrolment(
+                person=pat,
+                cohort_id=cohort_ids[1],
+                status=EnrolmentStatus.WAITING,
+                waiting_position=1,
+            )
+        )
+    with unit_of_work(db) as session:
+        outcome = report(session, actor=COORDINATOR, roles=COORDINATING)
+
+        assert outcome.enrolment_id == completed
+        (counted,) = outcomes.confirmed_outcomes(session)
+        assert counted.cohort_id == cohort_ids[0]
 
 
 def test_confirmed_outcomes_are_filtered_by_cohort(

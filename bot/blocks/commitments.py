@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks import Message, section
+from bot.blocks import Message, section, sections
 from bot.ids.evaluations import COMMITMENT_NOTE_INPUT, ActionId, BlockId, CallbackId
 from bot.render import render
 from bot.timefmt import format_day
@@ -61,7 +61,8 @@ def answer_for(action_id: str) -> CommitmentProgress:
 
 def follow_up_message(facts: FollowUpFacts) -> Message:
     """The follow-up DM; once answered it also says the answer, and the buttons stay to change it."""
-    # Far longer than any form allows, but a section must stay under Slack's 3000 characters.
+    # A form may allow up to 3000 characters; escaping ('&' is '&amp;') lengthens them again,
+    # so the text is also split into sections of at most Slack's 3000 characters.
     quoted = (facts.commitment or "")[:2000]
     lines = [line for line in quoted.splitlines() if line.strip()]
     ask = render(
@@ -73,7 +74,7 @@ def follow_up_message(facts: FollowUpFacts) -> Message:
         category=facts.category,
     )
     blocks: list[Block] = [
-        section(ask),
+        *sections(ask),
         ActionsBlock(
             block_id=BlockId.COMMITMENT_ACTIONS,
             elements=[

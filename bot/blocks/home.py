@@ -136,7 +136,10 @@ def _session_line(item: HomeSession, facts: HomeFacts) -> str:
 
 def _coordinator_blocks(facts: HomeFacts) -> list[Block]:
     cohorts = facts.cohorts or ()
-    blocks: list[Block] = [section(render("home/coordinator.j2", cohorts=cohorts, command=COMMAND))]
+    coordinator = render(
+        "home/coordinator.j2", cohorts=cohorts, command=COMMAND, awaiting=facts.outcomes_awaiting
+    )
+    blocks: list[Block] = [section(coordinator)]
     if cohorts:
         lines = _capped([_cohort_line(cohort) for cohort in cohorts], MAX_COHORT_LINES, "cohorts")
         blocks += chunked_sections(lines, max_blocks=5)

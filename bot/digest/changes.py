@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.digest.figures import DigestFigures, HeadlineChange
-from bot.disclosure import SUPPRESSED
+from bot.disclosure import published_change
 from db.models import DigestSnapshot
 
 LABELS: dict[str, str] = {
@@ -87,11 +87,4 @@ def changes(
 def _change(now: int | str, before: object) -> str:
     if before is None:
         return "new"
-    now_text, before_text = str(now), str(before)
-    if SUPPRESSED in (now_text, before_text):
-        return SUPPRESSED
-    try:
-        difference = int(now_text) - int(before_text)
-    except ValueError:
-        return SUPPRESSED  # not a number we published: say nothing rather than guess
-    return f"{difference:+d}" if difference else "no change"
+    return published_change(str(now), str(before))

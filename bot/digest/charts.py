@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from bot.ratio import Ratio
 from db.enums import Level
 
 # More lines than this are unreadable on one chart; the workbook has the rest.
@@ -38,8 +39,8 @@ class SessionRate:
 
     @property
     def percent(self) -> int | None:
-        """The attendance rate as a whole percentage; None when nobody was invited."""
-        return round(100 * self.attended / self.invited) if self.invited else None
+        """The attendance rate as a whole percentage (as the digest rounds it); None if 0 invited."""
+        return Ratio(self.attended, self.invited).percent
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,14 @@ def _charted(cohorts: Sequence[CohortRates]) -> list[CohortRates]:
     return with_sessions[-MAX_CHART_COHORTS:]
 
 
+def _literal(text: str) -> str:
+    """`text` with its dollar signs escaped, so that matplotlib draws it as it was typed.
+
+    A pair of "$" would start maths, and maths that does not parse would stop the whole digest.
+    """
+    return text.replace("$", r"\$")
+
+
 def attendance_chart(cohorts: Sequence[CohortRates]) -> bytes:
     """A line per cohort: the attendance rate (%) at each session, numbered in date order."""
     shown = _charted(cohorts)
@@ -73,7 +82,12 @@ def attendance_chart(cohorts: Sequence[CohortRates]) -> bytes:
             for number, rate in enumerate(cohort.sessions, start=1)
             if rate.percent is not None
         ]
-        axes.plot([n for n, _ in points], [p for _, p in points], marker="o", label=cohort.cohort)
+        axes.plot(
+            [n for n, _ in points],
+            [p for _, p in points],
+            marker="o",
+            label=_literal(cohort.cohort),
+        )
     title = "Attendance rate by session"
     if len(shown) < len(cohorts):
         title += f" (latest {len(shown)} of {len(cohorts)} cohorts)"

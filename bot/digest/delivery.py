@@ -170,17 +170,19 @@ def build_digest(
     cohort_ids: Sequence[int] | None = None,
     since: date | None = None,
     preview: bool = False,
+    default_channel: str | None = None,
 ) -> Digest:
     """The digest of `programme` (or some of its cohorts) as of `now`.
 
-    A preview is shown to a coordinator without files, so it says where they will appear.
+    A preview is shown to a coordinator without files, so it says where they will appear: the
+    programme's steering channel, else `default_channel` (`COHORTBOT_STEERING_CHANNEL`).
     """
     figures = digest_figures(
         session, programme_id=programme.id, now=now, cohort_ids=cohort_ids, since=since
     )
     tz = ZoneInfo(programme.timezone)
     message = digest_message(
-        figures, tz=tz, preview=preview, posted_in=programme.steering_channel_id
+        figures, tz=tz, preview=preview, posted_in=steering_channel(programme, default_channel)
     )
     attachments = () if preview else digest_attachments(figures, tz)
     return Digest(figures=figures, message=message, attachments=attachments)
@@ -311,7 +313,7 @@ def digest_tables(figures: DigestFigures) -> list[Table]:
         ),
         Table(
             "Outcomes",
-            ("Outcome", "Confirmed", "Share of participants (%)"),
+            ("Outcome", "Participants (confirmed)", "Share of participants (%)"),
             [
                 (OUTCOME_LABELS[kind], count, _percent(count, figures.outcomes.participants))
                 for kind, count in figures.outcomes.by_kind.items()

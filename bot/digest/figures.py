@@ -181,7 +181,7 @@ class OutcomeFigures:
     """Confirmed career outcomes of participants (operational counts: never suppressed)."""
 
     by_kind: Mapping[OutcomeKind, int]
-    """Every OutcomeKind, in enum order, with the number of confirmed outcomes of that kind."""
+    """Every OutcomeKind, in enum order, with how many participants have a confirmed one."""
     participants: int
     with_new_role: int
     """Participants with any confirmed outcome other than leaving the service."""

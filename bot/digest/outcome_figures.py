@@ -28,9 +28,9 @@ def outcome_figures(
         and (outcome.enrolment_id is None or outcome.enrolment_id in enrolment_ids)
     ]
     confirmed = [outcome for outcome in relevant if outcome.confirmed]
-    by_kind = dict.fromkeys(OutcomeKind, 0)
-    for outcome in confirmed:
-        by_kind[outcome.kind] += 1
+    # Participants, not outcomes: each kind is published as a share of participants, and two
+    # secondments of one person are still one participant seconded.
+    by_kind = {kind: _participants_with(participants, confirmed, {kind}) for kind in OutcomeKind}
     new_role = _participants_with(participants, confirmed, set(OutcomeKind) - NOT_A_NEW_ROLE)
     director = _participants_with(participants, confirmed, DIRECTOR_KINDS)
     return OutcomeFigures(

@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 from typing import TextIO
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from bot.errors import CohortbotError
 from bot.export.workbook import FILENAME_PREFIX, export_filename, export_tables, write_workbook
 from bot.programmes import resolve_cohort
 from bot.runtime import Runtime
-from bot.tables import Table, to_csv
+from bot.tables import Cell, Table, to_csv
 from db.engine import unit_of_work
 
 FORMATS = ("xlsx", "csv")
@@ -74,9 +76,27 @@ def write_export(args: argparse.Namespace, runtime: Runtime) -> list[str]:
     for table in tables:
         path = args.out / f"{stem}-{_slug(table.name)}.csv"
         # With a byte-order mark, so Excel reads the file as UTF-8.
-        path.write_text(to_csv(table), encoding="utf-8-sig", newline="")
+        path.write_text(csv_text(table), encoding="utf-8-sig", newline="")
         written.append(f"Wrote {path} ({_rows(len(table.rows))}).")
     return written
+
+
+def csv_text(table: Table) -> str:
+    """`table` as CSV, with the control characters the workbook drops dropped here too.
+
+    `to_csv` neutralises text that starts a formula; dropping these first means one hidden in
+    front of an "=" cannot slip past it.
+    """
+    printable = Table(
+        table.name,
+        tuple(ILLEGAL_CHARACTERS_RE.sub("", header) for header in table.headers),
+        [tuple(_printable(cell) for cell in row) for row in table.rows],
+    )
+    return to_csv(printable)
+
+
+def _printable(cell: Cell) -> Cell:
+    return ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
 
 
 def _sheets(tables: list[Table]) -> str:

@@ -86,6 +86,7 @@ def handle_command_report(request: CommandRequest) -> Message:
             cohort_ids=[cohort.id] if cohort else None,
             since=since,
             preview=True,
+            default_channel=request.services.settings.steering_channel,
         )
     return digest.message
 
