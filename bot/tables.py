@@ -12,14 +12,20 @@ Cell = str | int | float | bool | date | datetime | None
 
 # A spreadsheet treats text starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Some spreadsheets skip these before deciding whether text is a formula.
+_SKIPPED_BEFORE_A_FORMULA = "".join(chr(code) for code in range(33))
 
 
 def neutralise(cell: Cell) -> Cell:
     """`cell`, with text that a spreadsheet would run as a formula made inert by a leading quote.
 
-    Numbers, dates and booleans pass unchanged: only text can smuggle a formula in.
+    Numbers, dates and booleans pass unchanged: only text can smuggle a formula in. Spaces and
+    control characters in front of a formula do not hide it.
     """
-    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+    if isinstance(cell, str) and (
+        cell.startswith(FORMULA_TRIGGERS)
+        or cell.lstrip(_SKIPPED_BEFORE_A_FORMULA).startswith(FORMULA_TRIGGERS)
+    ):
         return "'" + cell
     return cell
 

@@ -126,6 +126,25 @@ def test_a_programme_without_its_own_channel_uses_the_configured_steering_channe
     assert row.recipient == STEERING
 
 
+def test_a_programme_whose_digest_cannot_be_built_holds_back_no_other(
+    runtime: Runtime, standin: SlackStandin, caplog: pytest.LogCaptureFixture
+) -> None:
+    setup(runtime, standin)
+    with unit_of_work(runtime.session_factory) as session:
+        session.add(
+            Programme(name="Broken", timezone="Mars/Olympus_Mons", steering_channel_id=STEERING)
+        )
+
+    with caplog.at_level("ERROR"):
+        assert owe_weekly_digests(runtime.tick_dependencies(), MONDAY_0900) == (
+            "owed 1 steering digest(s)"
+        )
+
+    (row,) = digest_rows(runtime)
+    assert row.idempotency_key == "digest:1:2017-02-06"
+    assert "unknown time zone" in caplog.text
+
+
 def test_deliver_due_posts_one_digest_with_two_charts_and_the_workbook(
     runtime: Runtime, standin: SlackStandin
 ) -> None:

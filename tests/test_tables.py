@@ -17,15 +17,20 @@ def test_text_that_would_run_as_a_formula_gets_a_leading_quote() -> None:
     assert neutralise("+44 113 000") == "'+44 113 000"
     assert neutralise("-2") == "'-2"
     assert neutralise("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralise(" =1+1") == "' =1+1"
+    assert neutralise("\x01@SUM(A1)") == "'\x01@SUM(A1)"
     assert neutralise("Leeds") == "Leeds"
+    assert neutralise(" Leeds") == " Leeds"
     assert neutralise(-2) == -2
     assert neutralise(None) is None
 
 
 @given(st.text())
-def test_no_neutralised_text_starts_a_formula(text: str) -> None:
+def test_no_neutralised_text_starts_a_formula_even_behind_spaces(text: str) -> None:
     cell = neutralise(text)
     assert isinstance(cell, str) and not cell.startswith(FORMULA_TRIGGERS)
+    skipped = "".join(chr(code) for code in range(33))
+    assert cell.startswith("'") or not cell.lstrip(skipped).startswith(FORMULA_TRIGGERS)
     assert cell.removeprefix("'") == text or cell == text
 
 

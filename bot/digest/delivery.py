@@ -9,10 +9,11 @@ stored in the same transaction, so the next digest can say what changed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +42,8 @@ from db.enums import Level, Readiness
 from db.models import DigestSnapshot, Programme
 
 DIGEST_KIND = "steering_digest"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,15 @@ def owe_digests(
         for programme in session.scalars(select(Programme).order_by(Programme.id))
         if steering_channel(programme, default_channel)
     ]
-    weeks = {p.id: week for p in programmes if (week := week_due(p, now, at)) is not None}
+    weeks: dict[int, date] = {}
+    for programme in programmes:
+        try:
+            week = week_due(programme, now, at)
+        except ZoneInfoNotFoundError:
+            logger.error("programme %d: unknown time zone; no digest owed", programme.id)
+            continue
+        if week is not None:
+            weeks[programme.id] = week
     already = outbox.owed_keys(session, [digest_key(pid, week) for pid, week in weeks.items()])
     owed = 0
     for programme in programmes:
@@ -94,10 +105,16 @@ def owe_digests(
         if week is None or digest_key(programme.id, week) in already:
             continue
         channel = str(steering_channel(programme, default_channel))
-        digest = build_digest(session, programme, now)
-        if _enqueue(session, channel, digest, now, digest_key(programme.id, week)):
-            store_snapshot(session, digest.figures)
-            owed += 1
+        # Each programme in a savepoint of its own: one that cannot be built is logged (and
+        # tried again next tick) without holding back every other programme's digest.
+        try:
+            with session.begin_nested():
+                digest = build_digest(session, programme, now)
+                if _enqueue(session, channel, digest, now, digest_key(programme.id, week)):
+                    store_snapshot(session, digest.figures)
+                    owed += 1
+        except Exception:
+            logger.exception("programme %d: the weekly digest could not be built", programme.id)
     return owed
 
 
