@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.enums import EvaluationRequestState
@@ -43,15 +43,36 @@ def all_questions(forms: Sequence[EvaluationForm]) -> list[EvaluationQuestion]:
     return list(seen.values())
 
 
+def released() -> ColumnElement[bool]:
+    """Responses a result may count: named ones, and anonymous ones whose group has closed.
+
+    While an anonymous form is open, a coordinator watching a result change as each response
+    arrives could read off that one response; so its responses count only once nobody in the
+    group (form, cohort and session) can still answer.
+    """
+    response = EvaluationResponse
+    same_session = or_(
+        EvaluationRequest.session_id == response.session_id,
+        and_(EvaluationRequest.session_id.is_(None), response.session_id.is_(None)),
+    )
+    still_open = exists().where(
+        EvaluationRequest.form_id == response.form_id,
+        EvaluationRequest.cohort_id == response.cohort_id,
+        same_session,
+        EvaluationRequest.state == EvaluationRequestState.OPEN,
+    )
+    return or_(response.enrolment_id.is_not(None), ~still_open)
+
+
 def scope(
     *,
     form_ids: Sequence[int] | None = None,
     cohort_ids: Sequence[int] | None = None,
     session_id: int | None = None,
 ) -> list[ColumnElement[bool]]:
-    """Conditions on `EvaluationResponse` picking the group a result describes."""
+    """Conditions on `EvaluationResponse` picking the group a result describes (released only)."""
     response = EvaluationResponse
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [released()]
     if form_ids is not None:
         conditions.append(response.form_id.in_(form_ids))
     if cohort_ids is not None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.evaluation_export import response_table
+from bot.evaluation_requests import close_requests
 from bot.evaluation_results import (
     MIN_GROUP,
     STILL_OPEN,
@@ -273,6 +274,30 @@ def test_distribution_counts_each_label_in_label_order_for_every_kind_of_questio
     assert shown["venue"] == (("Leeds", "York"), (2, 4), 6)
     # Four of the six ticked something (one ticked nothing, one skipped the question).
     assert shown["liked"] == (("Talks", "Food", "Games"), None, 4)
+
+
+def test_an_open_anonymous_form_shows_no_result_until_it_closes(
+    db: sessionmaker[Session],
+) -> None:
+    """Otherwise a coordinator watching the counts change could read off each new response."""
+    with unit_of_work(db) as session:
+        group = make_group(session, size=7)
+        form = make_form(
+            session, key="als", anonymous=True, questions=[Q("overall", QuestionType.RATING5)]
+        )
+        for enrolment in group.people[:6]:
+            respond(session, form, enrolment, group.workshop, {"overall": 1})
+        ask(session, form, group.people[6], group.workshop)  # one still to answer
+        ids = {"form_id": form.id, "cohort_id": group.cohort.id, "session_id": group.workshop.id}
+
+    with unit_of_work(db) as session:
+        (while_open,) = distribution(session, form_key="als")
+        close_requests(session, **ids, now=NOW)
+    with unit_of_work(db) as session:
+        (once_closed,) = distribution(session, form_key="als")
+
+    assert while_open.counts is None
+    assert once_closed.counts == (6, 0, 0, 0, 0)
 
 
 def test_filters_make_smaller_groups_that_are_suppressed_in_turn(

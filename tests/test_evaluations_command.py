@@ -49,11 +49,11 @@ def reply(slack: SlackSender, standin: SlackStandin, user_id: str, text: str) ->
     return "\n".join([str(payload["text"]), *texts])
 
 
-def workshop_with_requests(runtime: Runtime, *, size: int = 6) -> Group:
+def workshop_with_requests(runtime: Runtime, *, size: int = 6, anonymous: bool = False) -> Group:
     """A cohort of `size` invited to a workshop, each asked to evaluate it."""
     with unit_of_work(runtime.session_factory) as session:
         group = make_group(session, size=size)
-        form = workshop_form(session, key=WS)
+        form = workshop_form(session, key=WS, anonymous=anonymous)
         for enrolment in group.people:
             ask(session, form, enrolment, group.workshop)
         return group
@@ -149,6 +149,24 @@ def test_session_results_hold_back_free_text_until_the_form_is_closed_by_hand(
         ["> Loved it", "> &lt;!channel&gt; more breaks", "> Great venue", "> Too long", "> Useful"]
     )
     assert "<!channel>" not in closed_view
+
+
+def test_an_anonymous_forms_answers_wait_for_it_to_close(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    group = workshop_with_requests(runtime, anonymous=True)
+    for index in range(5):
+        complete(runtime, group, index, {"overall": 1, "met": 1})
+    session_id = group.workshop.id
+
+    open_view = reply(slack, standin, COORDINATOR, f"evaluations {session_id}")
+    reply(slack, standin, COORDINATOR, f"evaluations close {WS} {session_id}")
+    closed_view = reply(slack, standin, COORDINATOR, f"evaluations {session_id}")
+
+    assert "5 of 6 responded (83%)" in open_view
+    assert "Answers are shown once the form closes" in open_view
+    assert "Excellent 5" not in open_view
+    assert "Overall?: Excellent 5 · Good 0" in closed_view
 
 
 def test_coordinators_open_a_form_by_hand_for_a_session_or_a_cohort(
