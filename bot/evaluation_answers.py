@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from bot.evaluation_forms import labels_for
 from bot.evaluation_requests import cancel_owed
 from bot.form_pages import split_pages
 from bot.ids.evaluations import question_block_id
+from bot.programmes import programme_zone
 from bot.timefmt import format_when
 from db.enums import EvaluationRequestState, QuestionPurpose, QuestionType, SessionKind
 from db.models import (
@@ -35,7 +35,6 @@ from db.models import (
 )
 
 # Anonymous responses keep only the date, taken in the programme's home time zone.
-LONDON = ZoneInfo("Europe/London")
 # What Slack sends for one question: an option value, several, the text typed, or nothing.
 RawAnswer = str | Sequence[str] | None
 CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
@@ -378,7 +377,8 @@ def _store_response(
             session_id=request.session_id,
             cohort_id=request.cohort_id,
             enrolment_id=request.enrolment_id if named else None,
-            submitted_on=now.astimezone(LONDON).date(),
+            # The programme's own calendar day, the same for every respondent in it.
+            submitted_on=now.astimezone(programme_zone(request.cohort)).date(),
             submitted_at=now if named else None,
             answers=[
                 EvaluationAnswer(
