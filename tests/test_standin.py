@@ -312,6 +312,35 @@ def test_bad_metadata_is_refused(workspace: SlackStandin, slack_client: WebClien
 
 
 # -------------------------------------------------------------------------------- views
+def test_a_submissions_answer_is_applied_to_the_open_view_as_slack_would(
+    workspace: SlackStandin, slack_client: WebClient
+) -> None:
+    trigger = workspace.new_trigger_id(user_id=PARTICIPANT)
+    opened = slack_client.views_open(trigger_id=trigger, view=modal([section("one")]))["view"]
+    pushed = slack_client.views_push(
+        trigger_id=workspace.new_trigger_id(user_id=PARTICIPANT, view_id=opened["id"]),
+        view=modal([section("two")]),
+    )["view"]
+
+    workspace.answer_submission(opened["id"], {"response_action": "errors", "errors": {}})
+    kept = workspace.views[opened["id"]].view
+    workspace.answer_submission(
+        opened["id"], {"response_action": "update", "view": modal([section("thanks")])}
+    )
+    updated = workspace.views[opened["id"]]
+    workspace.answer_submission(
+        opened["id"], {"response_action": "update", "view": modal([], title="x" * 25)}
+    )
+    workspace.answer_submission(pushed["id"], {"response_action": "clear"})
+
+    assert kept["blocks"][0]["text"]["text"] == "one"
+    assert updated.view["blocks"][0]["text"]["text"] == "thanks"
+    assert updated.hash != opened["hash"]
+    assert workspace.problems and "view_submission answer" in workspace.problems[0]
+    assert workspace.views == {}
+    workspace.expect_problems()
+
+
 def test_views_open_push_update_with_trigger_ids(
     workspace: SlackStandin, slack_client: WebClient
 ) -> None:

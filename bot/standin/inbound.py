@@ -73,9 +73,17 @@ class SlackSender:
         return replace(result, response_url=fields["response_url"])
 
     def interaction(self, payload: Mapping[str, Any]) -> InboundResult:
-        """Send a block action, view submission or similar interaction payload."""
+        """Send a block action, view submission or similar interaction payload.
+
+        A view submission's answer is applied to the open view, as Slack would apply it.
+        """
         body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
-        return self.post(body, FORM)
+        result = self.post(body, FORM)
+        if payload.get("type") == "view_submission" and result.status == 200 and result.body:
+            answer = result.json()
+            if isinstance(answer, dict):
+                self.workspace.answer_submission(str(payload["view"]["id"]), answer)
+        return result
 
     def event(
         self, event: Mapping[str, Any], *, event_id: str | None = None, retry_num: int | None = None

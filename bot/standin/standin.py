@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar, cast, overload
 
 from bot.standin import interaction_payloads
+from bot.standin.block_validation import check_view
 from bot.standin.dispatch import Dispatcher, Download
 from bot.standin.faults import Fault
 from bot.standin.http_server import StandinHTTPServer
@@ -247,6 +248,30 @@ class SlackStandin:
         """Modals opened or pushed, by view id."""
         with self._dispatcher.lock:
             return dict(self.workspace.views)
+
+    def answer_submission(self, view_id: str, answer: dict[str, Any]) -> None:
+        """Do what Slack does with an app's answer to a view_submission.
+
+        `update` replaces the open view (checked as views.update would check it); `clear`
+        closes the stack; `errors` leaves the view open. A view that Slack would refuse is a
+        problem the test reports.
+        """
+        action = answer.get("response_action")
+        with self._dispatcher.lock:
+            stored = self.workspace.views.get(view_id)
+            if action == "update" and stored is not None:
+                rejection = check_view(answer.get("view"), expected_type="modal")
+                if rejection is not None:
+                    self._dispatcher.note_problem(
+                        f"view_submission answer → {rejection.error}: {rejection.reason}"
+                    )
+                    return
+                stored.view = dict(answer["view"])
+                stored.hash = self.workspace.view_hash()
+            elif action == "clear" and stored is not None:
+                root = stored.root_view_id
+                for other in [v for v in self.workspace.views.values() if v.root_view_id == root]:
+                    del self.workspace.views[other.id]
 
     def home_view(self, user_id: str) -> StoredView | None:
         """The Home tab last published for a user."""
