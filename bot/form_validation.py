@@ -7,14 +7,14 @@ then says what is expected. The file format is described in `bot.evaluation_form
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from bot.errors import CohortbotError
+from bot.field_reader import FieldReader, describe, show
 from db.enums import QuestionPurpose, QuestionType, SessionKind
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_]{1,100}$")
@@ -173,8 +173,8 @@ def parse_form(data: object, source: str) -> FormDefinition:
     problems: list[str] = []
     if not isinstance(data, dict):
         expected = "expected a mapping of form fields (key, version, ...)"
-        raise FormDefinitionError([f"{source}: found {_kind(data)}; {expected}"])
-    form = _Fields(data, source, FORM_FIELDS, FORM_REQUIRED, problems)
+        raise FormDefinitionError([f"{source}: found {describe(data)}; {expected}"])
+    form = FieldReader(data, source, FORM_FIELDS, FORM_REQUIRED, problems)
     key = form.text("key", pattern=KEY_PATTERN)
     version = form.integer("version", minimum=1)
     title = form.text("title", maximum=TITLE_MAX)
@@ -213,7 +213,7 @@ def _questions(raw: object, source: str, problems: list[str]) -> tuple[QuestionD
     if raw is None:
         return ()  # reported as missing by _Fields
     if not isinstance(raw, list):
-        problems.append(f"{source}: 'questions' is {_kind(raw)}; expected a list of questions")
+        problems.append(f"{source}: 'questions' is {describe(raw)}; expected a list of questions")
         return ()
     if not raw:
         problems.append(f"{source}: 'questions' is empty; expected at least one question")
@@ -225,7 +225,9 @@ def _questions(raw: object, source: str, problems: list[str]) -> tuple[QuestionD
         label = _question_label(item, number)
         where = f"{source}, {label}"
         if not isinstance(item, dict):
-            problems.append(f"{where}: found {_kind(item)}; expected a mapping (key, type, text)")
+            problems.append(
+                f"{where}: found {describe(item)}; expected a mapping (key, type, text)"
+            )
             continue
         question = _question(item, where, problems)
         if question is None:
@@ -257,7 +259,7 @@ def _question(
     item: Mapping[str, Any], where: str, problems: list[str]
 ) -> QuestionDefinition | None:
     before = len(problems)
-    fields = _Fields(item, where, QUESTION_FIELDS, QUESTION_REQUIRED, problems)
+    fields = FieldReader(item, where, QUESTION_FIELDS, QUESTION_REQUIRED, problems)
     key = fields.text("key", pattern=KEY_PATTERN)
     type_ = fields.one_of("type", tuple(QuestionType))
     text = fields.text("text", maximum=TEXT_MAX)
@@ -313,130 +315,15 @@ def _options(
         problems.append(f"{where}: a {type_} question needs 'options'; expected {expected}")
         return None
     if not isinstance(raw, list) or not OPTIONS_MIN <= len(raw) <= OPTIONS_MAX:
-        count = f"{len(raw)} options" if isinstance(raw, list) else _kind(raw)
+        count = f"{len(raw)} options" if isinstance(raw, list) else describe(raw)
         problems.append(f"{where}: 'options' is {count}; expected {expected}")
         return None
     options: list[str] = []
     for option in raw:
         if not isinstance(option, str) or not option.strip() or len(option) > OPTION_MAX:
-            problems.append(f"{where}: option {_show(option)} is not allowed; expected {expected}")
+            problems.append(f"{where}: option {show(option)} is not allowed; expected {expected}")
         elif option in options:
-            problems.append(f"{where}: option {_show(option)} is listed twice; expected {expected}")
+            problems.append(f"{where}: option {show(option)} is listed twice; expected {expected}")
         else:
             options.append(option)
     return tuple(options)
-
-
-class _Fields:
-    """Reads the fields of one mapping, appending a problem for each bad or missing one."""
-
-    def __init__(
-        self,
-        data: Mapping[str, Any],
-        where: str,
-        expected: Mapping[str, str],
-        required: Iterable[str],
-        problems: list[str],
-    ) -> None:
-        self.data = data
-        self.where = where
-        self.expected = expected
-        self.problems = problems
-        self.bad: set[str] = set()
-        for name in data:
-            if name not in expected:
-                self._unknown(name)
-        for name in required:
-            if name not in data or data[name] is None:
-                self.bad.add(name)
-                problems.append(f"{where}: '{name}' is missing; expected {expected[name]}")
-
-    def _unknown(self, name: object) -> None:
-        close = difflib.get_close_matches(str(name), list(self.expected), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        self.problems.append(
-            f"{self.where}: unknown field {_show(name)}{hint}; expected only "
-            + ", ".join(self.expected)
-        )
-
-    def _wrong(self, name: str, value: object, detail: str = "") -> None:
-        self.bad.add(name)
-        self.problems.append(
-            f"{self.where}: '{name}' is {_show(value)}{detail}; expected {self.expected[name]}"
-        )
-
-    def text(
-        self, name: str, *, maximum: int | None = None, pattern: re.Pattern[str] | None = None
-    ) -> str | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self._wrong(name, value)
-            return None
-        if maximum is not None and len(value) > maximum:
-            self._wrong(name, value, f" ({len(value)} characters)")
-            return None
-        if pattern is not None and not pattern.match(value):
-            self._wrong(name, value)
-            return None
-        return value.strip()
-
-    def integer(self, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        # bool is an int in Python, but `version: true` is a mistake.
-        if (
-            not isinstance(value, int)
-            or isinstance(value, bool)
-            or value < minimum
-            or (maximum is not None and value > maximum)
-        ):
-            self._wrong(name, value)
-            return None
-        return value
-
-    def boolean(self, name: str) -> bool | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, bool):
-            self._wrong(name, value)
-            return None
-        return value
-
-    def one_of(self, name: str, allowed: Sequence[str]) -> str | None:
-        value = self.data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, str) or value not in allowed:
-            self.bad.add(name)
-            self.problems.append(
-                f"{self.where}: {name} {_show(value)} is not one of " + ", ".join(allowed)
-            )
-            return None
-        return value
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return _show(value)
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (dict, list)):
-        return _kind(value)
-    text = " ".join(str(value).split())
-    if len(text) > 40:
-        text = text[:39] + "…"
-    return f"'{text}'" if isinstance(value, str) else text
