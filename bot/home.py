@@ -107,6 +107,8 @@ class HomeFacts:
     can_report_outcome: bool = False
     # Coordinators: new roles participants reported that nobody has confirmed yet.
     outcomes_awaiting: int = 0
+    # The last day the person's reminders are paused for being away; None when they are not.
+    away_until: date | None = None
 
 
 def home_facts(
@@ -130,6 +132,18 @@ def home_facts(
         outcomes=outcome_lines(session, person_id=person.id) if person is not None else (),
         can_report_outcome=person is not None and _has_been_on_a_programme(session, person),
         outcomes_awaiting=_outcomes_awaiting(session) if coordinator else 0,
+        away_until=_away_until(session, person, now) if person is not None else None,
+    )
+
+
+def _away_until(session: Session, person: Person, now: datetime) -> date | None:
+    # `/cohort away` sets every live place alike; the latest date is the one that holds.
+    return session.scalar(
+        select(func.max(Enrolment.away_until)).where(
+            Enrolment.person_id == person.id,
+            Enrolment.status.in_(_SHOWN),
+            Enrolment.away_until >= now.date(),
+        )
     )
 
 

@@ -12,6 +12,7 @@ from bot import outbox
 from bot.audit import record_change
 from bot.blocks.participation import day_with_year
 from bot.errors import InvalidInput, NotFound
+from bot.months import add_months
 from db.enums import (
     EnrolmentStatus,
     LeaveKind,
@@ -30,6 +31,8 @@ LIVE_STATUSES = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING, EnrolmentSta
 # Reminders (and follow-ups, which share their kind) pause while someone is away; notices of
 # changes do not.
 PAUSED_KINDS = (outbox.SESSION_REMINDER_KIND,)
+# Longer absences are leave, which a coordinator records (and can extend coaching by).
+MAX_AWAY_MONTHS = 12
 
 
 def _person(session: Session, slack_user_id: str) -> Person | None:
@@ -72,6 +75,11 @@ def _pause_reminders(session: Session, enrolment: Enrolment) -> int:
     return len(ids)
 
 
+def last_day_away_allowed(now: datetime) -> date:
+    """The furthest ahead someone may say they are away until: a year from today."""
+    return add_months(now.date(), MAX_AWAY_MONTHS)
+
+
 def set_away(
     session: Session, slack_user_id: str, until: date | None, *, now: datetime
 ) -> list[Enrolment]:
@@ -79,6 +87,13 @@ def set_away(
     if until is not None and until < now.date():
         raise InvalidInput(
             "That date has passed: give the last day you will be away.", field="date"
+        )
+    latest = last_day_away_allowed(now)
+    if until is not None and until > latest:
+        raise InvalidInput(
+            "That is more than a year away: give a last day away no later than "
+            f"{day_with_year(latest)}, and set it again nearer the time if you need longer.",
+            field="date",
         )
     enrolments = _require_enrolments(session, slack_user_id, yourself=True)
     for enrolment in enrolments:

@@ -102,16 +102,18 @@ def test_going_away_cancels_reminders_not_yet_sent_but_not_notices(
     }
 
 
-def test_away_refuses_past_dates_and_people_not_enrolled(
+def test_away_refuses_past_and_far_off_dates_and_people_not_enrolled(
     runtime: Runtime, slack: SlackSender, standin: SlackStandin
 ) -> None:
     setup(runtime)
 
     past = command_reply(slack, standin, PARTICIPANT, "away 2017-01-31")
+    too_far = command_reply(slack, standin, PARTICIPANT, "away 2018-02-02")
     nonsense = command_reply(slack, standin, PARTICIPANT, "away soon")
     stranger = command_reply(slack, standin, COORDINATOR, "away 2017-03-01")
 
     assert "That date has passed" in past
+    assert "more than a year away: give a last day away no later than Thu 1 Feb 2018" in too_far
     assert "'soon' is not a date I can read" in nonsense
     assert "not on any programme" in stranger
     assert enrolment(runtime).away_until is None

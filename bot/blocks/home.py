@@ -17,6 +17,7 @@ from bot.blocks.coaching import log_button
 from bot.blocks.enrolment import chunked_sections
 from bot.blocks.evaluation_requests import fill_in_button
 from bot.blocks.outcomes import home_lines, report_button
+from bot.blocks.participation import away_button
 from bot.command_catalogue import COMMAND
 from bot.home import CohortOverview, HomeFacts, HomeSession, Participation, UpcomingSession
 from bot.mrkdwn import Mrkdwn, escape
@@ -54,6 +55,8 @@ def home_view(facts: HomeFacts) -> View:
             )
         ),
     ]
+    if facts.participations:
+        blocks += _away_blocks(facts)
     for participation in facts.participations[:MAX_PARTICIPATIONS]:
         blocks += [DividerBlock(), *_participation_blocks(participation, facts)]
     if facts.can_report_outcome or facts.outcomes:
@@ -113,6 +116,16 @@ def _participation_blocks(participation: Participation, facts: HomeFacts) -> lis
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
     return blocks
+
+
+def _away_blocks(facts: HomeFacts) -> list[Block]:
+    """Whether reminders are paused, with the button to pause them or turn them back on."""
+    if facts.away_until is None:
+        return [ActionsBlock(elements=[away_button(away=False)])]
+    return [
+        section(render("home/away.j2", until=format_day(facts.away_until))),
+        ActionsBlock(elements=[away_button(away=True)]),
+    ]
 
 
 def _outcome_blocks(facts: HomeFacts) -> list[Block]:

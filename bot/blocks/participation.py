@@ -1,12 +1,19 @@
-"""Messages for follow-ups, the reminder policy, leave, being away and notification choices."""
+"""Messages for follow-ups, the reminder policy, leave, being away and notification choices.
+
+Also the App Home's 'I'm away' and 'I'm back' buttons and the 'I'm away' modal.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from slack_sdk.models.blocks import ButtonElement, DatePickerElement, InputBlock, PlainTextObject
+from slack_sdk.models.views import View
+
 from bot.blocks import Message, mrkdwn_notice, section
 from bot.blocks.reminders import ReminderView, reminder_message
+from bot.ids.participation import LAST_DAY_INPUT, ActionId, BlockId, CallbackId
 from bot.reminder_policy import ReminderPolicy
 from bot.render import render
 from bot.timefmt import format_day
@@ -60,10 +67,59 @@ def day_with_year(day: date) -> str:
     return f"{format_day(day)} {day.year}"
 
 
+def _away_text(until: date | None, *, on_home: bool) -> str:
+    return render(
+        "participation/away.j2", until=day_with_year(until) if until else None, on_home=on_home
+    )
+
+
 def away_message(until: date | None) -> Message:
     """The reply to `/cohort away`."""
-    return mrkdwn_notice(
-        render("participation/away.j2", until=day_with_year(until) if until else None)
+    return mrkdwn_notice(_away_text(until, on_home=False))
+
+
+AWAY_BUTTON_TEXT = "I'm away"
+BACK_BUTTON_TEXT = "I'm back"
+
+
+def away_button(*, away: bool) -> ButtonElement:
+    """'I'm away' (opens the modal) or, for someone away, 'I'm back' (turns reminders on)."""
+    if away:
+        return ButtonElement(text=BACK_BUTTON_TEXT, action_id=ActionId.BACK, style="primary")
+    return ButtonElement(text=AWAY_BUTTON_TEXT, action_id=ActionId.AWAY)
+
+
+def away_modal(latest: date) -> View:
+    """The 'I'm away' modal: the last day away, from today up to `latest`."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.AWAY,
+        title=PlainTextObject(text="I'm away"),
+        submit=PlainTextObject(text="Pause reminders"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            section(render("participation/away_form.j2")),
+            InputBlock(
+                block_id=BlockId.LAST_DAY,
+                label=PlainTextObject(text="Last day away"),
+                element=DatePickerElement(action_id=LAST_DAY_INPUT, placeholder="Pick a day"),
+                hint=PlainTextObject(
+                    text=f"Today or later, up to {day_with_year(latest)}. "
+                    "For longer absences, ask a coordinator to record leave."
+                ),
+            ),
+        ],
+    )
+
+
+def away_saved_view(until: date) -> View:
+    """What the 'I'm away' modal becomes once saved."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.AWAY,
+        title=PlainTextObject(text="Reminders paused"),
+        close=PlainTextObject(text="Done"),
+        blocks=[section(_away_text(until, on_home=True))],
     )
 
 
