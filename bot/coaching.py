@@ -48,7 +48,7 @@ FINAL_WARNING_MONTHS = 2
 # Monthly nudges: at most one in this many days, whatever the calendar month.
 NUDGE_SPACING = timedelta(days=28)
 MAX_COACH_NAME_LENGTH = 200
-# Who may log a session for someone else.
+# Who may log a session for someone else: coordinators, and coaches for their own coachees.
 LOGGERS_FOR_OTHERS = frozenset({Role.COACH, Role.COORDINATOR})
 
 NOT_STARTED = "not_started"
@@ -252,16 +252,33 @@ def current_enrolment(session: Session, slack_user_id: str, *, yourself: bool) -
     return enrolment
 
 
+def is_assigned_coach(enrolment: Enrolment, actor: str, roles: set[Role]) -> bool:
+    """Whether `actor` is the coach assigned to `enrolment` (and still holds the coach role)."""
+    coach = enrolment.coach
+    return Role.COACH in roles and coach is not None and coach.slack_user_id == actor
+
+
 def enrolment_to_log_for(
     session: Session, enrolment_id: int, *, actor: str, roles: set[Role]
 ) -> Enrolment:
-    """The enrolment `actor` wants to log a session for, if they may: their own, or as coach or coordinator."""
+    """The enrolment `actor` may log a session for: their own, as its assigned coach, or as coordinator."""
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise NotFound("I can't find that place on a programme any more; nothing was changed.")
-    if enrolment.person.slack_user_id != actor and not roles & LOGGERS_FOR_OTHERS:
+    may_log = (
+        enrolment.person.slack_user_id == actor
+        or Role.COORDINATOR in roles
+        or is_assigned_coach(enrolment, actor, roles)
+    )
+    if not may_log and Role.COACH in roles:
         raise PermissionDenied(
-            "Sorry, only the participant, a coach or a coordinator can log their coaching sessions."
+            f"Only {enrolment.person.name}'s own coach can log sessions for them; a coordinator "
+            "can make you their coach with `/cohort coach …`."
+        )
+    if not may_log:
+        raise PermissionDenied(
+            "Sorry, only the participant, their coach or a coordinator can log their coaching "
+            "sessions."
         )
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise InvalidInput(
@@ -289,7 +306,7 @@ def log_coaching_session(
     today = local_today(enrolment, now)
     used = _used(session, enrolment.id)
     held_on = _checked_date(enrolment, held_on, today, used)
-    coach_person, coach_name = _check_coach(session, enrolment, coach)
+    coach_person, coach_name = _check_coach(session, enrolment, _or_assigned(coach, enrolment))
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput(
@@ -395,6 +412,14 @@ def _checked_date(enrolment: Enrolment, held_on: date | None, today: date, used:
     return held_on
 
 
+def _or_assigned(coach: CoachRef, enrolment: Enrolment) -> CoachRef:
+    """The coach as given; when nobody was named, the coach assigned to the enrolment (if any)."""
+    assigned = enrolment.coach
+    if coach.slack_user_id or (coach.name or "").strip() or assigned is None:
+        return coach
+    return CoachRef(slack_user_id=assigned.slack_user_id, name=assigned.name)
+
+
 def _check_coach(
     session: Session, enrolment: Enrolment, coach: CoachRef
 ) -> tuple[Person | None, str | None]:
@@ -466,12 +491,13 @@ def log_form(
     """What the logging modal shows `actor` for `enrolment` (already checked with `enrolment_to_log_for`)."""
     today = local_today(enrolment, now)
     for_someone_else = enrolment.person.slack_user_id != actor
+    assigned = enrolment.coach
     return LogForm(
         enrolment_id=enrolment.id,
         name=enrolment.person.name,
         for_someone_else=for_someone_else,
         today=today,
-        # A coach logging for a coachee was, most likely, the coach.
-        coach_user_id=actor if for_someone_else and Role.COACH in roles else None,
+        # The assigned coach is, most likely, who held the session.
+        coach_user_id=assigned.slack_user_id if assigned is not None else None,
         status=coaching_status(session, enrolment, today),
     )

@@ -255,11 +255,19 @@ def test_another_participant_may_not_log_for_someone(cohort_db: sessionmaker[Ses
         assert session.scalars(select(CoachingSession)).all() == []
 
 
+def assign(session: Session, coach_slack_user_id: str = COACH, whose: str = PARTICIPANT) -> Person:
+    """Make a coach (created here) the assigned coach of `whose`."""
+    coach = session.scalar(select(Person).where(Person.slack_user_id == coach_slack_user_id))
+    if coach is None:
+        coach = Person(slack_user_id=coach_slack_user_id, name="Casey Coach")
+    enrolment_of(session, whose).coach = coach
+    session.flush()
+    return coach
+
+
 def test_a_coach_logs_for_a_coachee_who_is_told(cohort_db: sessionmaker[Session]) -> None:
     with unit_of_work(cohort_db) as session:
-        coach = Person(slack_user_id=COACH, name="Casey Coach")
-        session.add(coach)
-        session.flush()
+        coach = assign(session)
         status = log(
             session, actor=COACH, roles=frozenset({Role.COACH}), coach=CoachRef(COACH, "Casey")
         )
@@ -274,6 +282,63 @@ def test_a_coach_logs_for_a_coachee_who_is_told(cohort_db: sessionmaker[Session]
         assert "1 of 4 sessions used, 3 left to use by *Fri 5 Jan 2018*" in str(
             told.payload["text"]
         )
+
+
+def test_a_coach_may_not_log_for_someone_else_s_coachee(cohort_db: sessionmaker[Session]) -> None:
+    with unit_of_work(cohort_db) as session:
+        assign(session, whose=OTHER)
+        with pytest.raises(PermissionDenied) as refused:
+            log(session, actor=COACH, roles=frozenset({Role.COACH}), coach=CoachRef(COACH))
+        assert str(refused.value) == (
+            "Only Person 0's own coach can log sessions for them; a coordinator can make you "
+            "their coach with `/cohort coach …`."
+        )
+        assert session.scalars(select(CoachingSession)).all() == []
+
+
+def test_an_unassigned_coach_is_refused_and_a_revoked_coach_too(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        with pytest.raises(PermissionDenied, match="Only Person 0's own coach"):
+            log(session, actor=COACH, roles=frozenset({Role.COACH}))
+        assign(session)
+        # Assigned, but no longer holding the coach role.
+        with pytest.raises(PermissionDenied, match="only the participant, their coach or a coord"):
+            log(session, actor=COACH, roles=frozenset())
+        assert session.scalars(select(CoachingSession)).all() == []
+
+
+def test_a_coordinator_logs_for_anyone_and_the_assigned_coach_is_the_default(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        coach = assign(session)
+        log(session, actor="UCOORD01", roles=frozenset({Role.COORDINATOR}), coach=CoachRef())
+        log(
+            session,
+            held_on=date(2017, 1, 21),
+            actor=COACH,
+            roles=frozenset({Role.COACH}),
+            coach=CoachRef(name="  "),
+        )
+        log(session, held_on=date(2017, 1, 22), actor=PARTICIPANT, coach=ALEX)
+        rows = session.scalars(select(CoachingSession).order_by(CoachingSession.held_on))
+        assert [(r.coach_id, r.coach_name, r.logged_by) for r in rows] == [
+            (coach.id, None, "UCOORD01"),
+            (coach.id, None, COACH),
+            (None, "Alex Coach", PARTICIPANT),
+        ]
+
+
+def test_the_logging_form_suggests_the_assigned_coach(cohort_db: sessionmaker[Session]) -> None:
+    with unit_of_work(cohort_db) as session:
+        enrolment = enrolment_of(session, PARTICIPANT)
+        form = coaching.log_form(session, enrolment, actor=PARTICIPANT, roles=set(), now=NOW)
+        assert form.coach_user_id is None
+        assign(session)
+        form = coaching.log_form(session, enrolment, actor=COACH, roles={Role.COACH}, now=NOW)
+        assert (form.coach_user_id, form.for_someone_else) == (COACH, True)
 
 
 def test_a_coach_new_to_the_bot_is_added_as_a_person(cohort_db: sessionmaker[Session]) -> None:

@@ -1,4 +1,5 @@
-"""Coaching through Slack: the Home button, the modal, coaches logging, nudges and the at-risk list."""
+"""Coaching through Slack: the Home button, the modal, coaches logging for their own coachees,
+nudges and the at-risk list."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
 from tests.test_coaching import COACH, OTHER, at, make_cohort
 from tests.test_enrolment import command, mention
 from tests.test_home import open_home
+
+OTHER_COACH = "UCOACH02"
 
 
 def setup(runtime: Runtime, standin: SlackStandin) -> None:
@@ -131,10 +134,16 @@ def test_mistakes_show_on_the_field_and_nothing_is_logged(
     assert logged(runtime) == []
 
 
+def assign_coach(slack: SlackSender, standin: SlackStandin, coach: str = COACH) -> str:
+    """`/cohort coach @coach @participant` by the coordinator; the reply's text."""
+    return command(slack, standin, COORDINATOR, f"coach {mention(coach)} {mention(PARTICIPANT)}")
+
+
 def test_a_coach_logs_for_a_coachee_who_is_told_in_a_dm(
     runtime: Runtime, slack: SlackSender, standin: SlackStandin
 ) -> None:
     setup(runtime, standin)
+    assign_coach(slack, standin)
     slack.slash_command(COACH, f"coaching log {mention(PARTICIPANT)}")
     modal = opened_modal(standin, 0)
     assert "Logging a session for *Person 0*" in modal["blocks"][0]["text"]["text"]
@@ -150,7 +159,7 @@ def test_a_coach_logs_for_a_coachee_who_is_told_in_a_dm(
     assert "Logged: coaching session for Person 0 on Fri 20 Jan 2017." in shown
     assert logged(runtime) == [(PARTICIPANT, date(2017, 1, 20), None, COACH)]
     deliver_due(runtime.tick_dependencies().uow, runtime.client, NOW)
-    (told,) = standin.messages_in(PARTICIPANT)
+    told = standin.messages_in(PARTICIPANT)[-1]
     assert f"<@{COACH}> logged a coaching session for you on Fri 20 Jan 2017" in told.text
 
 
@@ -161,7 +170,7 @@ def test_a_participant_cannot_log_for_someone_else(
 
     reply = command(slack, standin, OTHER, f"coaching log {mention(PARTICIPANT)}")
 
-    assert "only coaches and coordinators can log coaching for someone else" in reply
+    assert "only their own coach or a coordinator can log coaching for someone else" in reply
     assert standin.calls_to("views.open") == []
 
 
@@ -188,7 +197,7 @@ def test_a_nudge_carries_the_count_and_a_button_only_its_owner_can_use(
 
     press(OTHER)
     _, refusal = standin.wait_for_response()
-    assert "only the participant, a coach or a coordinator" in refusal["text"]
+    assert "only the participant, their coach or a coordinator" in refusal["text"]
     assert standin.calls_to("views.open") == []
 
     press(PARTICIPANT)
@@ -233,3 +242,113 @@ def test_participants_see_their_own_status_and_others_are_refused(
     assert "*Coaching:* 0 of 4 sessions used" in command(slack, standin, PARTICIPANT, "coaching")
     refused = command(slack, standin, COACH, "coaching")
     assert "only programme coordinators can do that" in refused
+
+
+# Coach assignment
+
+
+def test_a_coordinator_assigns_a_coach_and_both_are_told_by_dm(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    setup(runtime, standin)
+
+    reply = assign_coach(slack, standin)
+
+    assert reply == (
+        f"<@{COACH}> is now <@{PARTICIPANT}>'s coach on Aspiring Directors / 2017. "
+        "Both have been told by DM."
+    )
+    deliver_due(runtime.tick_dependencies().uow, runtime.client, NOW)
+    (to_coach,) = standin.messages_in(COACH)
+    assert f"You are now the coach of <@{PARTICIPANT}> on Aspiring Directors / 2017." in (
+        to_coach.text
+    )
+    (to_participant,) = standin.messages_in(PARTICIPANT)
+    assert f"<@{COACH}> is now your coach on Aspiring Directors / 2017." in to_participant.text
+    coachees = command(slack, standin, COACH, "coachees")
+    assert "*Your coachees* (1):" in coachees
+    assert f"<@{PARTICIPANT}> (Aspiring Directors / 2017): 0 of 4 used" in coachees
+    assert f"<@{PARTICIPANT}>" in command(slack, standin, COORDINATOR, f"coachees {mention(COACH)}")
+
+
+def test_only_coordinators_assign_and_only_to_people_with_the_coach_role(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    setup(runtime, standin)
+
+    assert "only programme coordinators" in command(
+        slack, standin, COACH, f"coach {mention(COACH)} {mention(PARTICIPANT)}"
+    )
+    assert "Olly Other does not hold the coach role" in assign_coach(slack, standin, coach=OTHER)
+    assert "Use `/cohort coach @coach @participant" in command(
+        slack, standin, COORDINATOR, f"coach {mention(COACH)}"
+    )
+    assert "No programme called 'Nope'" in command(
+        slack, standin, COORDINATOR, f"coach {mention(COACH)} {mention(PARTICIPANT)} Nope 2017"
+    )
+    with unit_of_work(runtime.session_factory) as session:
+        assert coaching.current_enrolment(session, PARTICIPANT, yourself=True).coach is None
+    named = f'coach {mention(COACH)} {mention(PARTICIPANT)} "Aspiring Directors" 2017'
+    assert "is now" in command(slack, standin, COORDINATOR, named)
+    help_text = command(slack, standin, COORDINATOR, "help")
+    assert "coachees" in help_text and "remove @participant" in help_text
+
+
+def test_another_coach_is_refused_while_the_coordinator_still_can_log(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    setup(runtime, standin)
+    standin.add_user(OTHER_COACH, name="Chris Coach", email="chris@example.nhs.uk")
+    with unit_of_work(runtime.session_factory) as session:
+        grant_role(session, slack_user_id=OTHER_COACH, role=Role.COACH, actor=COORDINATOR, now=NOW)
+    assign_coach(slack, standin)
+
+    refused = command(slack, standin, OTHER_COACH, f"coaching log {mention(PARTICIPANT)}")
+
+    assert "Only Person 0's own coach can log sessions for them" in refused
+    assert standin.calls_to("views.open") == []
+    slack.slash_command(COORDINATOR, f"coaching log {mention(PARTICIPANT)}")
+    modal = opened_modal(standin, 0)
+    assert modal["blocks"][2]["element"]["initial_user"] == COACH
+    result = slack.interaction(
+        standin.view_submission(
+            modal["id"], user_id=COORDINATOR, values=values(coach_user=None, coach_name=None)
+        )
+    )
+    assert result.json()["response_action"] == "update"
+    assert logged(runtime) == [(PARTICIPANT, date(2017, 1, 20), None, COORDINATOR)]
+
+
+def test_reassigning_replaces_the_coach_and_removing_clears_it(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    setup(runtime, standin)
+    standin.add_user(OTHER_COACH, name="Chris Coach", email="chris@example.nhs.uk")
+    with unit_of_work(runtime.session_factory) as session:
+        grant_role(session, slack_user_id=OTHER_COACH, role=Role.COACH, actor=COORDINATOR, now=NOW)
+    assign_coach(slack, standin)
+
+    replaced = assign_coach(slack, standin, coach=OTHER_COACH)
+
+    assert "replacing Casey Coach" in replaced
+    assert "Only Person 0's own coach" in command(
+        slack, standin, COACH, f"coaching log {mention(PARTICIPANT)}"
+    )
+    removed = command(slack, standin, COORDINATOR, f"coach remove {mention(PARTICIPANT)}")
+    assert removed == (
+        f"<@{PARTICIPANT}> no longer has a coach on Aspiring Directors / 2017 "
+        "(Chris Coach was, and has been told)."
+    )
+    assert "Only Person 0's own coach" in command(
+        slack, standin, OTHER_COACH, f"coaching log {mention(PARTICIPANT)}"
+    )
+    deliver_due(runtime.tick_dependencies().uow, runtime.client, NOW)
+    assert [m.text.split(" on ")[0] for m in standin.messages_in(COACH)] == [
+        f"You are now the coach of <@{PARTICIPANT}>",
+        f"You are no longer the coach of <@{PARTICIPANT}>",
+    ]
+    assert [m.text.split(" on ")[0] for m in standin.messages_in(OTHER_COACH)] == [
+        f"You are now the coach of <@{PARTICIPANT}>",
+        f"You are no longer the coach of <@{PARTICIPANT}>",
+    ]
+    assert "none yet" in command(slack, standin, OTHER_COACH, "coachees")

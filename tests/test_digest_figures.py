@@ -553,7 +553,9 @@ def test_outcomes_by_kind_count_participants_not_moves(
     db: sessionmaker[Session], programme_id: int
 ) -> None:
     with unit_of_work(db) as session:
-        ann = session.scalars(select(Enrolment).join(Person).where(Person.name == "Ann")).one()
+        ann = session.scalars(
+            select(Enrolment).join(Enrolment.person).where(Person.name == "Ann")
+        ).one()
         # Ann's second secondment (her first is credited to no enrolment): still one person.
         Builder(session).outcome(ann, OutcomeKind.SECONDMENT)
 
@@ -787,7 +789,9 @@ def add_evaluations(session: Session) -> None:
         (3, "Zed", True, 5, 4),
     ]
     for cohort_id, name, completed, rating, met in answers:
-        enrolment = session.scalars(select(Enrolment).join(Person).where(Person.name == name)).one()
+        enrolment = session.scalars(
+            select(Enrolment).join(Enrolment.person).where(Person.name == name)
+        ).one()
         workshop = workshops[cohort_id]
         state = EvaluationRequestState.COMPLETED if completed else EvaluationRequestState.EXPIRED
         session.add(

@@ -28,8 +28,12 @@ NAMES = ("Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal", "Ivy", "Zed", "
 
 def add_free_text(session: Session) -> None:
     """Things coordinators type about named people, each carrying MARK."""
-    ann = session.scalars(select(Enrolment).join(Person).where(Person.name == "Ann")).one()
-    bob = session.scalars(select(Enrolment).join(Person).where(Person.name == "Bob")).one()
+    ann = session.scalars(
+        select(Enrolment).join(Enrolment.person).where(Person.name == "Ann")
+    ).one()
+    bob = session.scalars(
+        select(Enrolment).join(Enrolment.person).where(Person.name == "Bob")
+    ).one()
     session.add_all(
         [
             Outcome(

@@ -89,7 +89,7 @@ def deliver(runtime: Runtime) -> None:
 
 def enrolments(runtime: Runtime) -> dict[str, Enrolment]:
     with unit_of_work(runtime.session_factory) as session:
-        rows = session.scalars(select(Enrolment).join(Person)).all()
+        rows = session.scalars(select(Enrolment).join(Enrolment.person)).all()
         return {row.person.slack_user_id or "": row for row in rows}
 
 

@@ -1,8 +1,10 @@
-"""Block Kit for the coaching allowance: status, nudges, the logging modal and the at-risk list."""
+"""Block Kit for the coaching allowance: status, nudges, the logging modal, the at-risk list and
+coach assignment."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -35,6 +37,7 @@ from bot.render import render
 from bot.timefmt import format_day
 
 if TYPE_CHECKING:
+    from bot.coach_assignment import CoachChange
     from bot.coaching import CoachingStatus, CohortCoaching
 
 MAX_NOTE_LENGTH = 500
@@ -178,6 +181,89 @@ def report_message(report: CohortCoaching) -> Message:
             deadline=day_with_year(s.deadline) if s.deadline else None,
         )
         for s in report.at_risk
+    ]
+    blocks = [section(head), *chunked_sections(lines, max_blocks=MAX_MESSAGE_BLOCKS - 1)]
+    return Message(text="\n".join([head, *lines]), blocks=blocks)
+
+
+# Coach assignment
+
+
+@dataclass(frozen=True)
+class AssignmentNotice:
+    """Who a coach assignment is about, for the DMs it sends."""
+
+    participant_slack_user_id: str
+    participant_name: str
+    coach_slack_user_id: str | None
+    cohort: str
+
+
+def _assignment_text(kind: str, **context: object) -> Message:
+    text = render("coaching/assignment.j2", kind=kind, **context)
+    return Message(text=text, blocks=(section(text),))
+
+
+def coach_assigned_message(notice: AssignmentNotice) -> Message:
+    """Tells a coach who their new coachee is."""
+    return _assignment_text(
+        "coach",
+        participant=mention(notice.participant_slack_user_id),
+        participant_name=notice.participant_name,
+        cohort=notice.cohort,
+    )
+
+
+def coachee_assigned_message(notice: AssignmentNotice) -> Message:
+    """Tells a participant who their coach is."""
+    return _assignment_text(
+        "participant", coach=mention(notice.coach_slack_user_id or ""), cohort=notice.cohort
+    )
+
+
+def coach_removed_message(notice: AssignmentNotice) -> Message:
+    """Tells a former coach that someone is no longer their coachee."""
+    return _assignment_text(
+        "removed", participant=mention(notice.participant_slack_user_id), cohort=notice.cohort
+    )
+
+
+def coach_change_reply(change: CoachChange) -> Message:
+    """The coordinator's confirmation of an assignment or removal."""
+    if change.coach_slack_user_id is not None:
+        return _assignment_text(
+            "reply_assigned",
+            coach=mention(change.coach_slack_user_id),
+            participant=mention(change.participant_slack_user_id),
+            cohort=change.cohort,
+            previous=change.previous_coach_name,
+        )
+    return _assignment_text(
+        "reply_removed",
+        participant=mention(change.participant_slack_user_id),
+        cohort=change.cohort,
+        previous=change.previous_coach_name,
+    )
+
+
+def coachees_message(
+    statuses: Sequence[CoachingStatus], *, coach_slack_user_id: str, yourself: bool
+) -> Message:
+    """A coach's coachees, each with their sessions used and any reason they are at risk."""
+    head = render(
+        "coaching/coachees.j2",
+        yourself=yourself,
+        coach=mention(coach_slack_user_id),
+        count=len(statuses),
+    )
+    lines = [
+        render(
+            "coaching/coachee_line.j2",
+            who=mention(s.slack_user_id) if s.slack_user_id else s.name,
+            s=s,
+            deadline=day_with_year(s.deadline) if s.deadline else None,
+        )
+        for s in statuses
     ]
     blocks = [section(head), *chunked_sections(lines, max_blocks=MAX_MESSAGE_BLOCKS - 1)]
     return Message(text="\n".join([head, *lines]), blocks=blocks)

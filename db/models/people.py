@@ -61,7 +61,7 @@ class Person(CreatedAtMixin, Base):
     # passive_deletes="all": deleting a person with history is refused by the
     # database (NO ACTION), not "fixed" by the ORM nulling out foreign keys.
     enrolments: Mapped[list[Enrolment]] = relationship(
-        back_populates="person", passive_deletes="all"
+        back_populates="person", foreign_keys="Enrolment.person_id", passive_deletes="all"
     )
     applications: Mapped[list[Application]] = relationship(
         back_populates="person", foreign_keys="Application.person_id", passive_deletes="all"
@@ -91,6 +91,11 @@ class Enrolment(CreatedAtMixin, Base):
     action_learning_group_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("action_learning_group.id", ondelete="SET NULL"), index=True
     )
+    # The coach assigned by a coordinator: only they (besides the participant and coordinators)
+    # may log coaching for this place.
+    coach_person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[EnrolmentStatus] = mapped_column(
         enum_column_type(EnrolmentStatus), default=EnrolmentStatus.ENROLLED
     )
@@ -112,7 +117,8 @@ class Enrolment(CreatedAtMixin, Base):
     )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    person: Mapped[Person] = relationship(back_populates="enrolments")
+    person: Mapped[Person] = relationship(back_populates="enrolments", foreign_keys=[person_id])
+    coach: Mapped[Person | None] = relationship(foreign_keys=[coach_person_id])
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     group: Mapped[ActionLearningGroup | None] = relationship(back_populates="enrolments")
     application: Mapped[Application | None] = relationship()

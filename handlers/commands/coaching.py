@@ -1,15 +1,26 @@
-"""`/cohort coaching`: the at-risk list for coordinators, and logging a session."""
+"""`/cohort coaching`: the at-risk list for coordinators, and logging a session;
+`/cohort coach` and `/cohort coachees`: which coach looks after whom."""
 
 from __future__ import annotations
 
-from bot import coaching
+from sqlalchemy.orm import Session
+
+from bot import coach_assignment, coaching
 from bot.blocks import Message
-from bot.blocks.coaching import log_modal, report_message, status_message
+from bot.blocks.coaching import (
+    coach_change_reply,
+    coachees_message,
+    log_modal,
+    report_message,
+    status_message,
+)
 from bot.command_catalogue import Subcommand
-from bot.errors import NotFound, PermissionDenied
+from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.mentions import parse_mention
 from bot.programmes import only_cohort, resolve_cohort
 from db.enums import Role
+from db.models import Cohort
+from handlers.commands.enrolment import slack_profile
 from handlers.commands.routing import CommandRequest, Route
 
 SUBCOMMAND = Subcommand(
@@ -50,7 +61,7 @@ def _open_log_form(request: CommandRequest, words: tuple[str, ...]) -> None:
         yourself = participant == request.user_id
         if not yourself and not roles & coaching.LOGGERS_FOR_OTHERS:
             raise PermissionDenied(
-                "Sorry, only coaches and coordinators can log coaching for someone else. "
+                "Sorry, only their own coach or a coordinator can log coaching for someone else. "
                 "To log your own, use `/cohort coaching log`."
             )
         enrolment = coaching.current_enrolment(session, participant, yourself=yourself)
@@ -61,4 +72,77 @@ def _open_log_form(request: CommandRequest, words: tuple[str, ...]) -> None:
     request.client.views_open(trigger_id=request.trigger_id, view=log_modal(form).to_dict())
 
 
-ROUTES: tuple[Route, ...] = (Route(SUBCOMMAND, handle_command_coaching),)
+COACH = Subcommand(
+    "coach",
+    '@coach @participant ["<programme>" "<cohort>"] | remove @participant',
+    "Assign a participant's coach, or remove them (coordinators).",
+)
+COACHEES = Subcommand(
+    "coachees", "[@coach]", "The participants you coach (coordinators: anyone's coachees)."
+)
+
+
+def handle_command_coach(request: CommandRequest) -> Message:
+    """`/cohort coach @coach @participant [programme cohort]` or `/cohort coach remove @participant`."""
+    words = request.arguments
+    removing = bool(words) and words[0].casefold() == "remove"
+    start, wanted = (1, 1) if removing else (0, 2)
+    people, where = words[start : start + wanted], words[start + wanted :]
+    if len(people) < wanted or len(where) > 2:
+        raise InvalidInput(f"Use {coach_assignment.USAGE}, or `/cohort coach remove @participant`.")
+    ids = [parse_mention(word) for word in people]
+    with request.uow() as session:
+        request.require_coordinator(session)
+        if removing:
+            return coach_change_reply(
+                coach_assignment.remove_coach(
+                    session,
+                    participant=ids[0],
+                    cohort=_cohort(session, where),
+                    actor=request.user_id,
+                    now=request.now(),
+                )
+            )
+    # Slack is asked outside the transaction so no database lock is held while it answers.
+    profile = slack_profile(request.client, ids[0])
+    with request.uow() as session:
+        request.require_coordinator(session)
+        change = coach_assignment.assign_coach(
+            session,
+            coach=profile,
+            participant=ids[1],
+            cohort=_cohort(session, where),
+            actor=request.user_id,
+            now=request.now(),
+        )
+    return coach_change_reply(change)
+
+
+def _cohort(session: Session, words: tuple[str, ...]) -> Cohort | None:
+    return resolve_cohort(session, words) if words else None
+
+
+def handle_command_coachees(request: CommandRequest) -> Message:
+    """`/cohort coachees [@coach]`: a coach's coachees and how their coaching stands."""
+    words = request.arguments
+    if len(words) > 1:
+        raise InvalidInput("Use `/cohort coachees`, or `/cohort coachees @coach` (coordinators).")
+    coach = parse_mention(words[0]) if words else request.user_id
+    yourself = coach == request.user_id
+    with request.uow() as session:
+        if not yourself:
+            request.require_coordinator(session)
+        elif not request.roles(session) & {Role.COACH, Role.COORDINATOR}:
+            raise PermissionDenied(
+                "Sorry, only coaches have coachees. A coordinator can make you a coach with "
+                "`/cohort role add @you coach`."
+            )
+        statuses = coach_assignment.coachees(session, coach, request.now())
+    return coachees_message(statuses, coach_slack_user_id=coach, yourself=yourself)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(SUBCOMMAND, handle_command_coaching),
+    Route(COACH, handle_command_coach),
+    Route(COACHEES, handle_command_coachees),
+)
