@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import coach_assignment, coaching
+from bot import coach_assignment, coaching, coaching_log
 from bot.enrolment import SlackProfile
 from bot.errors import InvalidInput, NotFound
 from bot.roles import grant_role
@@ -200,13 +200,13 @@ def test_coachees_lists_live_places_by_name_with_their_coaching(
         assert coach_assignment.coachees(session, COACH, NOW) == []
         assign(session, participant=OTHER)
         assign(session)
-        coaching.log_coaching_session(
+        coaching_log.log_coaching_session(
             session,
             enrolment_id=enrolment_of(session, OTHER).id,
             actor=COACH,
             roles={Role.COACH},
             held_on=date(2017, 1, 20),
-            coach=coaching.CoachRef(),
+            coach=coaching_log.CoachRef(),
             note=None,
             now=NOW,
         )

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import coaching, coaching_nudges
-from bot.coaching import CoachRef, risks
+from bot import coaching, coaching_log, coaching_nudges
+from bot.coaching import risks
+from bot.coaching_log import CoachRef
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.coaching import ActionId, BlockId
 from db.engine import unit_of_work
@@ -93,7 +94,7 @@ def log(
     now: datetime = NOW,
     whose: str = PARTICIPANT,
 ) -> coaching.CoachingStatus:
-    return coaching.log_coaching_session(
+    return coaching_log.log_coaching_session(
         session,
         enrolment_id=enrolment_of(session, whose).id,
         actor=actor,
@@ -334,10 +335,10 @@ def test_a_coordinator_logs_for_anyone_and_the_assigned_coach_is_the_default(
 def test_the_logging_form_suggests_the_assigned_coach(cohort_db: sessionmaker[Session]) -> None:
     with unit_of_work(cohort_db) as session:
         enrolment = enrolment_of(session, PARTICIPANT)
-        form = coaching.log_form(session, enrolment, actor=PARTICIPANT, roles=set(), now=NOW)
+        form = coaching_log.log_form(session, enrolment, actor=PARTICIPANT, roles=set(), now=NOW)
         assert form.coach_user_id is None
         assign(session)
-        form = coaching.log_form(session, enrolment, actor=COACH, roles={Role.COACH}, now=NOW)
+        form = coaching_log.log_form(session, enrolment, actor=COACH, roles={Role.COACH}, now=NOW)
         assert (form.coach_user_id, form.for_someone_else) == (COACH, True)
 
 
@@ -355,7 +356,7 @@ def test_no_logging_on_a_place_that_is_no_longer_active(cohort_db: sessionmaker[
         enrolment.status = EnrolmentStatus.WITHDRAWN
         session.flush()
         with pytest.raises(InvalidInput, match="no longer active"):
-            coaching.log_coaching_session(
+            coaching_log.log_coaching_session(
                 session,
                 enrolment_id=enrolment.id,
                 actor=PARTICIPANT,

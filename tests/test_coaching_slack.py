@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import coaching
+from bot import coaching, coaching_log
 from bot.ids.coaching import (
     COACH_NAME_INPUT,
     COACH_USER_INPUT,
@@ -212,13 +212,13 @@ def test_coordinators_see_the_at_risk_list_and_cohort_totals(
         enrolment = coaching.current_enrolment(session, PARTICIPANT, yourself=True)
         enrolment.coaching_deadline = date(2017, 6, 1)
         other = session.scalars(select(Enrolment).where(Enrolment.id != enrolment.id)).one()
-        coaching.log_coaching_session(
+        coaching_log.log_coaching_session(
             session,
             enrolment_id=other.id,
             actor=OTHER,
             roles=set(),
             held_on=date(2017, 1, 20),
-            coach=coaching.CoachRef(name="Alex"),
+            coach=coaching_log.CoachRef(name="Alex"),
             note=None,
             now=NOW,
         )

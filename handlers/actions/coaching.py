@@ -8,7 +8,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import coaching
+from bot import coaching_log
 from bot.blocks.coaching import log_modal
 from bot.ids.coaching import ActionId
 from handlers.errors import GuardedApp, open_modal_or_explain
@@ -30,10 +30,10 @@ def handle_action_log(
     def build() -> View:
         with request.uow() as session:
             roles = request.roles(session)
-            enrolment = coaching.enrolment_to_log_for(
+            enrolment = coaching_log.enrolment_to_log_for(
                 session, button_number(action), actor=request.user_id, roles=roles
             )
-            form = coaching.log_form(
+            form = coaching_log.log_form(
                 session, enrolment, actor=request.user_id, roles=roles, now=request.now()
             )
         return log_modal(form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot import coach_assignment, coaching
+from bot import coach_assignment, coaching, coaching_log
 from bot.blocks import Message
 from bot.blocks.coaching import (
     coach_change_reply,
@@ -59,14 +59,14 @@ def _open_log_form(request: CommandRequest, words: tuple[str, ...]) -> None:
     with request.uow() as session:
         roles = request.roles(session)
         yourself = participant == request.user_id
-        if not yourself and not roles & coaching.LOGGERS_FOR_OTHERS:
+        if not yourself and not roles & coaching_log.LOGGERS_FOR_OTHERS:
             raise PermissionDenied(
                 "Sorry, only their own coach or a coordinator can log coaching for someone else. "
                 "To log your own, use `/cohort coaching log`."
             )
         enrolment = coaching.current_enrolment(session, participant, yourself=yourself)
-        coaching.enrolment_to_log_for(session, enrolment.id, actor=request.user_id, roles=roles)
-        form = coaching.log_form(
+        coaching_log.enrolment_to_log_for(session, enrolment.id, actor=request.user_id, roles=roles)
+        form = coaching_log.log_form(
             session, enrolment, actor=request.user_id, roles=roles, now=request.now()
         )
     request.client.views_open(trigger_id=request.trigger_id, view=log_modal(form).to_dict())

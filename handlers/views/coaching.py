@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import coaching
+from bot import coaching_log
 from bot.blocks.coaching import logged_view
 from bot.errors import CohortbotError
 from bot.ids.coaching import (
@@ -49,7 +49,7 @@ def handle_view_log(
     metadata = json.loads(view.get("private_metadata") or "{}")
     picked = _value(view, BlockId.DATE, DATE_INPUT, "selected_date")
     coach_user = _value(view, BlockId.COACH_USER, COACH_USER_INPUT, "selected_user")
-    coach = coaching.CoachRef(
+    coach = coaching_log.CoachRef(
         slack_user_id=coach_user,
         name=_slack_name(client, coach_user)
         if coach_user
@@ -57,7 +57,7 @@ def handle_view_log(
     )
     try:
         with request.uow() as session:
-            status = coaching.log_coaching_session(
+            status = coaching_log.log_coaching_session(
                 session,
                 enrolment_id=int(metadata["enrolment_id"]),
                 actor=request.user_id,
