@@ -22,6 +22,7 @@ from bot.blocks.coaching import (
     coach_assigned_message,
     coach_removed_message,
     coachee_assigned_message,
+    coachee_coach_removed_message,
 )
 from bot.coaching import CoachingStatus, coaching_status, local_today
 from bot.enrolment import SlackProfile, person_from_slack
@@ -133,6 +134,14 @@ def remove_coach(
     if previous.slack_user_id:
         key = f"coach-assignment:{event.id}:old"
         _tell(session, previous.slack_user_id, coach_removed_message(notice), key, now)
+        key = f"coach-assignment:{event.id}:participant"
+        _tell(
+            session,
+            notice.participant_slack_user_id,
+            coachee_coach_removed_message(notice),
+            key,
+            now,
+        )
     return _change(enrolment, previous)
 
 

@@ -70,6 +70,7 @@ class Participation:
     open_forms: Sequence[OpenForm]
     # For the "Log a coaching session" button.
     enrolment_id: int | None = None
+    coach_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ def _participation(session: Session, enrolment: Enrolment, now: datetime) -> Par
         coaching_used=int(used or 0),
         coaching_allowance=allowance if allowance is not None else programme.coaching_allowance,
         coaching_deadline=enrolment.coaching_deadline,
+        coach_name=enrolment.coach.name if enrolment.coach is not None else None,
         open_forms=[
             OpenForm(request.form.title, request.closes_at, request.id)
             for request in forms

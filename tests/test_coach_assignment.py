@@ -173,7 +173,7 @@ def test_with_several_live_places_the_cohort_picks_one(coach_db: sessionmaker[Se
             )
 
 
-def test_removing_clears_the_coach_audits_it_and_tells_the_coach(
+def test_removing_clears_the_coach_audits_it_and_tells_the_coach_and_the_participant(
     coach_db: sessionmaker[Session],
 ) -> None:
     with unit_of_work(coach_db) as session:
@@ -183,8 +183,10 @@ def test_removing_clears_the_coach_audits_it_and_tells_the_coach(
         )
         assert (change.coach_slack_user_id, change.previous_coach_name) == (None, "Casey Coach")
         assert enrolment_of(session, PARTICIPANT).coach is None
-        assert owed(session)[-1][0] == COACH
-        assert "You are no longer the coach of" in owed(session)[-1][1]
+        (to_coach, to_participant) = owed(session)[-2:]
+        assert to_coach[0] == COACH and "You are no longer the coach of" in to_coach[1]
+        assert to_participant[0] == PARTICIPANT
+        assert f"<@{COACH}> is no longer your coach" in to_participant[1]
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert actions[-2:] == ["coaching.assign_coach", "coaching.remove_coach"]
         with pytest.raises(InvalidInput, match="has no coach assigned"):

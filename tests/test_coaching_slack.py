@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import coaching, coaching_log
+from bot import coach_assignment, coaching, coaching_log
+from bot.enrolment import SlackProfile
 from bot.ids.coaching import (
     COACH_NAME_INPUT,
     COACH_USER_INPUT,
@@ -352,3 +353,21 @@ def test_reassigning_replaces_the_coach_and_removing_clears_it(
         f"You are no longer the coach of <@{PARTICIPANT}>",
     ]
     assert "none yet" in command(slack, standin, OTHER_COACH, "coachees")
+
+
+def test_the_home_tab_names_the_participants_coach(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    setup(runtime, standin)
+    assert "Your coach" not in open_home(slack, standin, PARTICIPANT)
+    with unit_of_work(runtime.session_factory) as session:
+        coach_assignment.assign_coach(
+            session,
+            coach=SlackProfile(COACH, "Casey Coach", "casey@example.nhs.uk", "Europe/London"),
+            participant=PARTICIPANT,
+            cohort=None,
+            actor=COORDINATOR,
+            now=NOW,
+        )
+
+    assert "Your coach: Casey Coach." in open_home(slack, standin, PARTICIPANT)

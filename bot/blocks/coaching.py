@@ -228,6 +228,13 @@ def coach_removed_message(notice: AssignmentNotice) -> Message:
     )
 
 
+def coachee_coach_removed_message(notice: AssignmentNotice) -> Message:
+    """Tells a participant that their coach is no longer their coach."""
+    return _assignment_text(
+        "coachee_removed", coach=mention(notice.coach_slack_user_id or ""), cohort=notice.cohort
+    )
+
+
 def coach_change_reply(change: CoachChange) -> Message:
     """The coordinator's confirmation of an assignment or removal."""
     if change.coach_slack_user_id is not None:
