@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.audit import record_change
 from bot.blocks.participation import day_with_year
+from bot.coaching import zone_of
 from bot.errors import InvalidInput, NotFound
 from bot.months import add_months
 from db.enums import (
@@ -75,20 +77,28 @@ def _pause_reminders(session: Session, enrolment: Enrolment) -> int:
     return len(ids)
 
 
-def last_day_away_allowed(now: datetime) -> date:
-    """The furthest ahead someone may say they are away until: a year from today."""
-    return add_months(now.date(), MAX_AWAY_MONTHS)
+def last_day_away_allowed(today: date) -> date:
+    """The furthest ahead someone may say they are away until: a year from `today`."""
+    return add_months(today, MAX_AWAY_MONTHS)
+
+
+def their_today(session: Session, slack_user_id: str, now: datetime) -> date:
+    """The date it is for the person now: in their Slack time zone, else their programme's."""
+    enrolments = live_enrolments(session, slack_user_id)
+    zone = zone_of(enrolments[0]) if enrolments else ZoneInfo("Europe/London")
+    return now.astimezone(zone).date()
 
 
 def set_away(
     session: Session, slack_user_id: str, until: date | None, *, now: datetime
 ) -> list[Enrolment]:
     """Say the person is away until `until` (inclusive), or back (None); returns their enrolments."""
-    if until is not None and until < now.date():
+    today = their_today(session, slack_user_id, now)
+    if until is not None and until < today:
         raise InvalidInput(
             "That date has passed: give the last day you will be away.", field="date"
         )
-    latest = last_day_away_allowed(now)
+    latest = last_day_away_allowed(today)
     if until is not None and until > latest:
         raise InvalidInput(
             "That is more than a year away: give a last day away no later than "

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
 from bot.blocks import notice
+from bot.errors import InvalidInput
+from bot.leave import last_day_away_allowed, set_away, their_today
 from bot.reminders import due_reminders
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
@@ -215,3 +219,20 @@ def test_compulsory_sessions_are_reminded_whatever_the_choice(
     command_reply(slack, standin, PARTICIPANT, "notifications compulsory")
 
     assert reminders_due(runtime, TWO_DAYS_BEFORE) == 1
+
+
+def test_away_dates_are_judged_by_the_persons_own_calendar(db: sessionmaker[Session]) -> None:
+    # 13:00 UTC on 1 Feb is already 2 Feb in Auckland, and still 1 Feb in London.
+    at = datetime(2017, 2, 1, 13, 0, tzinfo=ZoneInfo("UTC"))
+    with unit_of_work(db) as session:
+        programme_with_session(
+            session,
+            starts_at=at + timedelta(days=30),
+            people={"UKIWI001": "Pacific/Auckland", "ULOND001": "Europe/London"},
+        )
+
+    with unit_of_work(db) as session:
+        set_away(session, "ULOND001", date(2017, 2, 1), now=at)
+        with pytest.raises(InvalidInput, match="That date has passed"):
+            set_away(session, "UKIWI001", date(2017, 2, 1), now=at)
+        assert last_day_away_allowed(their_today(session, "UKIWI001", at)) == date(2018, 2, 2)

@@ -15,7 +15,7 @@ from bot.blocks import notice_modal
 from bot.blocks.participation import away_modal
 from bot.errors import CohortbotError
 from bot.ids.participation import ActionId
-from bot.leave import last_day_away_allowed, set_away
+from bot.leave import last_day_away_allowed, set_away, their_today
 from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.events.home import publish_home
 from handlers.request import SlackRequest
@@ -29,7 +29,9 @@ def handle_action_away(
     request = SlackRequest(body["user"]["id"], context, client)
 
     def build() -> View:
-        return away_modal(last_day_away_allowed(request.now()))
+        with request.uow() as session:
+            today = their_today(session, request.user_id, request.now())
+        return away_modal(last_day_away_allowed(today))
 
     open_modal_or_explain(body, client, respond, build, title="I'm away")
 
