@@ -8,7 +8,7 @@ person's working hours and not while they are away; past its closing time it exp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from bot import outbox
 from bot.blocks.evaluation_requests import RequestFacts, request_message
 from bot.coaching import zone_of
 from bot.evaluation_forms import Milestone, reminder_after_days, window_days
-from bot.leave import away_or_on_leave
+from bot.leave import away_or_on_leave, back_on
 from bot.reminder_policy import policy_or_default
 from bot.timefmt import format_day
 from db.enums import (
@@ -127,13 +127,26 @@ def working_moment(enrolment: Enrolment, now: datetime) -> datetime:
     return hours.next_moment(now, zone_of(enrolment))
 
 
-def _owe_request_dm(session: Session, request: EvaluationRequest, now: datetime) -> None:
+def told_at(enrolment: Enrolment, now: datetime, window: timedelta) -> datetime:
+    """When to tell someone a form is open for them: in their working hours, and after an
+    absence that ends within the form's window (a longer one should not hold the form back)."""
+    tz = zone_of(enrolment)
+    today = now.astimezone(tz).date()
+    back = back_on(enrolment, today)
+    if back is not None and back > today:
+        first_day_back = datetime.combine(back, time(0), tzinfo=tz)
+        if first_day_back - now < window:
+            return working_moment(enrolment, first_day_back)
+    return working_moment(enrolment, now)
+
+
+def _owe_request_dm(session: Session, request: EvaluationRequest) -> None:
     outbox.enqueue(
         session,
         recipient=str(request.enrolment.person.slack_user_id),
         kind=REQUEST_KIND,
         message=request_message(_message_facts(request, reminder=False)),
-        due_at=working_moment(request.enrolment, now),
+        due_at=request.opened_at,
         idempotency_key=request_key(request.id),
         session_id=request.session_id,
         enrolment_id=request.enrolment_id,
@@ -164,18 +177,20 @@ def open_requests(
             )
         )
     )
-    closes_at = now + timedelta(days=window_days(form))
+    window = timedelta(days=window_days(form))
     opened = 0
     for enrolment in enrolments:
         if enrolment.id in asked or enrolment.person.slack_user_id is None:
             continue
+        # The form's window, and the reminder, count from when the person is told.
+        told = told_at(enrolment, now, window)
         request = EvaluationRequest(
             form=form,
             enrolment=enrolment,
             cohort=cohort,
             session=programme_session,
-            opened_at=now,
-            closes_at=closes_at,
+            opened_at=told,
+            closes_at=told + window,
         )
         try:
             # The unique indexes refuse a request another process opened meanwhile.
@@ -184,7 +199,7 @@ def open_requests(
                 session.flush()
         except IntegrityError:
             continue
-        _owe_request_dm(session, request, now)
+        _owe_request_dm(session, request)
         opened += 1
     return opened
 

@@ -253,3 +253,23 @@ def away_or_on_leave(enrolment: Enrolment, today: date) -> bool:
         period.starts_on <= today and (period.ends_on is None or period.ends_on >= today)
         for period in enrolment.leave_periods
     )
+
+
+def back_on(enrolment: Enrolment, today: date) -> date | None:
+    """The first day from `today` on which `enrolment` is neither away nor on leave.
+
+    None while on leave with no end date. Needs `leave_periods`.
+    """
+    day = today
+    # Away and leave periods can follow on from one another, so step over each in turn.
+    while away_or_on_leave(enrolment, day):
+        ends = (
+            [enrolment.away_until] if enrolment.away_until and enrolment.away_until >= day else []
+        )
+        for period in enrolment.leave_periods:
+            if period.starts_on <= day and (period.ends_on is None or period.ends_on >= day):
+                if period.ends_on is None:
+                    return None
+                ends.append(period.ends_on)
+        day = max(ends) + timedelta(days=1)
+    return day

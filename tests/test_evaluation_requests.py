@@ -23,6 +23,7 @@ from bot.evaluation_requests import (
 from bot.evaluation_results import response_rates
 from bot.evaluation_schedule import open_session_evaluations
 from bot.ids.evaluations import ActionId
+from bot.leave import back_on
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from db.engine import unit_of_work
@@ -420,3 +421,60 @@ def test_the_delivered_dm_has_the_button_for_the_request_and_says_whether_it_is_
     else:
         assert "*This form is not anonymous.*" in shown
         assert "(named)" in dm.text
+
+
+# When people are told
+
+
+def test_the_window_and_reminder_count_from_when_each_person_is_told(
+    db: sessionmaker[Session],
+) -> None:
+    friday_evening = datetime(2017, 2, 3, 18, 0, tzinfo=UTC)
+    monday_morning = datetime(2017, 2, 6, 9, 0, tzinfo=UTC)
+    with unit_of_work(db) as session:
+        _, (_, b, c) = workshop(session, ended=friday_evening - timedelta(hours=1))
+        workshop_form(session)
+        b.enrolment.away_until = date(2017, 2, 8)  # back on Thursday, within the window
+        session.add(  # on leave for five weeks: longer than the form stays open
+            LeavePeriod(
+                enrolment=c.enrolment,
+                starts_on=date(2017, 2, 1),
+                ends_on=date(2017, 3, 10),
+                recorded_by="UCOORD01",
+            )
+        )
+
+    with unit_of_work(db) as session:
+        assert open_session_evaluations(session, friday_evening) == 3
+        requests = session.scalars(select(EvaluationRequest).order_by(EvaluationRequest.id))
+        told = {str(r.enrolment.person.slack_user_id): (r.opened_at, r.closes_at) for r in requests}
+        dms = {row.recipient: row.due_at for row in outbox_rows(session, REQUEST_KIND)}
+
+    thursday_morning = datetime(2017, 2, 9, 9, 0, tzinfo=UTC)
+    assert told[A] == (monday_morning, monday_morning + timedelta(days=14))
+    assert told[B] == (thursday_morning, thursday_morning + timedelta(days=14))
+    assert told[C] == (monday_morning, monday_morning + timedelta(days=14))
+    assert dms == {A: monday_morning, B: thursday_morning, C: monday_morning}
+    assert remind(db, monday_morning + timedelta(days=3)) == 1  # A; B is told later, C away
+
+
+def test_back_on_steps_over_away_and_leave_that_follow_on(db: sessionmaker[Session]) -> None:
+    with unit_of_work(db) as session:
+        _, (a,) = workshop(session, (A,))
+        enrolment = a.enrolment
+        enrolment.away_until = date(2017, 2, 5)
+        session.add(
+            LeavePeriod(
+                enrolment=enrolment,
+                starts_on=date(2017, 2, 6),
+                ends_on=date(2017, 2, 10),
+                recorded_by="UCOORD01",
+            )
+        )
+        session.flush()
+        session.refresh(enrolment)
+
+        assert back_on(enrolment, date(2017, 2, 1)) == date(2017, 2, 11)
+        assert back_on(enrolment, date(2017, 2, 12)) == date(2017, 2, 12)
+        enrolment.leave_periods[0].ends_on = None
+        assert back_on(enrolment, date(2017, 2, 1)) is None
