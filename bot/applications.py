@@ -14,6 +14,7 @@ from bot.audit import record_change
 from bot.blocks import Message
 from bot.errors import InvalidInput, NotFound
 from bot.outbox import enqueue
+from bot.people import person_by_slack_id
 from bot.rounds import find_programme
 from bot.screening import screen
 from db.enums import ApplicationStatus, ScreeningResult
@@ -105,7 +106,7 @@ def find_or_add_person(
     """The applicant's Person (by Slack id, then email), added if new, profile brought up to date."""
     person = None
     if slack_user_id is not None:
-        person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+        person = person_by_slack_id(session, slack_user_id)
     if person is None:
         person = session.scalar(select(Person).where(Person.email == answers.email))
         if person is not None and slack_user_id is not None:

@@ -25,8 +25,8 @@ from bot.blocks.coaching import (
     coachee_coach_removed_message,
 )
 from bot.coaching import CoachingStatus, coaching_status, local_today
-from bot.enrolment import SlackProfile, person_from_slack
 from bot.errors import InvalidInput, NotFound
+from bot.people import SlackProfile, person_by_slack_id, person_from_slack
 from bot.programmes import cohort_label
 from bot.roles import roles_of
 from db.enums import EnrolmentStatus, Role
@@ -147,7 +147,7 @@ def remove_coach(
 
 def coachees(session: Session, coach_slack_user_id: str, now: datetime) -> list[CoachingStatus]:
     """The coach's coachees on live places, by name, with where each stands with their coaching."""
-    coach = session.scalar(select(Person).where(Person.slack_user_id == coach_slack_user_id))
+    coach = person_by_slack_id(session, coach_slack_user_id)
     if coach is None:
         return []
     enrolments = session.scalars(

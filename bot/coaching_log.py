@@ -23,9 +23,9 @@ from bot.coaching import (
     local_today,
     sessions_used,
 )
-from bot.enrolment import SlackProfile, person_from_slack
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.coaching import BlockId
+from bot.people import SlackProfile, person_by_slack_id, person_from_slack
 from bot.timefmt import format_day
 from db.enums import EnrolmentStatus, OutboundState, Role
 from db.models import CoachingSession, Enrolment, OutboundMessage, Person
@@ -219,7 +219,7 @@ def _check_coach(
             raise InvalidInput(
                 "The coach can't be the participant: pick the coach.", field=BlockId.COACH_USER
             )
-        person = session.scalar(select(Person).where(Person.slack_user_id == coach.slack_user_id))
+        person = person_by_slack_id(session, coach.slack_user_id)
         return person, person.name if person else name
     if name is None:
         raise InvalidInput(

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.outcomes import OutcomeLine, outcome_lines
+from bot.people import person_by_slack_id
 from db.enums import EnrolmentStatus, EvaluationRequestState, Role, RsvpStatus, SessionStatus
 from db.models import (
     CoachingSession,
@@ -121,7 +122,7 @@ def home_facts(
     default_tz: ZoneInfo,
 ) -> HomeFacts:
     """Gather the Home tab for `slack_user_id`; coordinators also get every cohort."""
-    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    person = person_by_slack_id(session, slack_user_id)
     participations = [] if person is None else _participations(session, person, now)
     coordinator = Role.COORDINATOR in roles
     return HomeFacts(

@@ -15,6 +15,7 @@ from bot.blocks.participation import day_with_year
 from bot.coaching import zone_of
 from bot.errors import InvalidInput, NotFound
 from bot.months import add_months
+from bot.people import person_by_slack_id
 from db.enums import (
     EnrolmentStatus,
     LeaveKind,
@@ -37,13 +38,9 @@ PAUSED_KINDS = (outbox.SESSION_REMINDER_KIND,)
 MAX_AWAY_MONTHS = 12
 
 
-def _person(session: Session, slack_user_id: str) -> Person | None:
-    return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
-
-
 def live_enrolments(session: Session, slack_user_id: str) -> list[Enrolment]:
     """The enrolments of the person with this Slack id that are still live."""
-    person = _person(session, slack_user_id)
+    person = person_by_slack_id(session, slack_user_id)
     if person is None:
         return []
     return [e for e in person.enrolments if e.status in LIVE_STATUSES]

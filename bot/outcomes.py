@@ -22,6 +22,7 @@ from bot.blocks.outcomes import confirmed_message, rejected_message, reported_me
 from bot.errors import InvalidInput, NotFound, PermissionDenied
 from bot.ids.outcomes import Field
 from bot.labels import OUTCOME_LABELS
+from bot.people import person_by_slack_id
 from bot.roles import role_holders
 from db.enums import EnrolmentStatus, OutcomeKind, Role
 from db.models import Enrolment, Outcome, Person
@@ -94,7 +95,7 @@ def line_of(outcome: Outcome) -> OutcomeLine:
 
 def person_for(session: Session, slack_user_id: str, *, yourself: bool) -> Person:
     """The person a new role is recorded for: someone who has been on a programme."""
-    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    person = person_by_slack_id(session, slack_user_id)
     if person is None or not person.enrolments:
         who = "You have" if yourself else "They have"
         raise NotFound(f"{who} not been on a programme, so there is no outcome to record.")

@@ -18,6 +18,7 @@ from bot.blocks import mrkdwn_notice
 from bot.dates import local_instant, parse_date, parse_time
 from bot.errors import CohortbotError, InvalidInput
 from bot.invitations import ensure_invitations, prune_invitations
+from bot.people import person_by_slack_id
 from bot.programmes import programme_window, programme_zone
 from bot.render import render
 from bot.timefmt import format_day, format_when
@@ -180,7 +181,7 @@ def session_snapshot(row: ProgrammeSession) -> dict[str, Any]:
 
 def facilitator_person(session: Session, slack_user_id: str, name: str) -> Person:
     """The person record for a Slack user chosen as facilitator (created if new)."""
-    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+    person = person_by_slack_id(session, slack_user_id)
     if person is None:
         person = Person(slack_user_id=slack_user_id, name=name)
         session.add(person)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import coach_assignment, coaching, coaching_log
-from bot.enrolment import SlackProfile
 from bot.errors import InvalidInput, NotFound
+from bot.people import SlackProfile
 from bot.roles import grant_role
 from db.engine import unit_of_work
 from db.enums import EnrolmentStatus, Role

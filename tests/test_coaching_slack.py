@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 
 from bot import coach_assignment, coaching, coaching_log
-from bot.enrolment import SlackProfile
 from bot.ids.coaching import (
     COACH_NAME_INPUT,
     COACH_USER_INPUT,
@@ -18,6 +17,7 @@ from bot.ids.coaching import (
     BlockId,
     CallbackId,
 )
+from bot.people import SlackProfile
 from bot.roles import grant_role
 from bot.runtime import Runtime
 from bot.standin import SlackStandin

@@ -19,9 +19,9 @@ from bot.blocks.enrolment import (
     waiting_message,
 )
 from bot.command_catalogue import Subcommand
-from bot.enrolment import SlackProfile
 from bot.errors import InvalidInput
 from bot.mentions import parse_mention
+from bot.people import SlackProfile, person_from_slack, person_with_slack_id
 from bot.programmes import find_cohort
 from db.enums import EnrolmentStatus
 from db.models import Cohort
@@ -62,9 +62,7 @@ def handle_enrol(request: CommandRequest) -> Message:
     with request.uow() as session:
         request.require_coordinator(session)
         cohort = find_cohort(session, programme_name, cohort_name)
-        person = service.person_from_slack(
-            session, profile, actor=request.user_id, now=request.now()
-        )
+        person = person_from_slack(session, profile, actor=request.user_id, now=request.now())
         enrolment = service.enrol(
             session,
             person_id=person.id,
@@ -168,7 +166,7 @@ def _leave(
     with request.uow() as session:
         request.require_coordinator(session)
         cohort = find_cohort(session, programme_name, cohort_name)
-        person = service.person_with_slack_id(session, user_id)
+        person = person_with_slack_id(session, user_id)
         enrolment = service.find_enrolment(session, person_id=person.id, cohort_id=cohort.id)
         before = set(e.id for e in service.waiting_list(session, cohort.id) if e.place_offered_at)
         changed = change(
