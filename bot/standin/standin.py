@@ -7,21 +7,20 @@ checked against Slack's published method table and recorded; contract violations
 
 from __future__ import annotations
 
-import inspect
 import secrets
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
-from typing import Any, Self, TypeVar, cast, overload
+from typing import Any, Self
 
 from bot.standin import interaction_payloads
 from bot.standin.block_validation import check_view
 from bot.standin.dispatch import Dispatcher, Download
-from bot.standin.faults import Fault
 from bot.standin.http_server import StandinHTTPServer
+from bot.standin.injection import FaultInjection
 from bot.standin.methods import SlackError
-from bot.standin.recording import RecordedCall
+from bot.standin.observation import Observation
 from bot.standin.socket_mode import SocketModeServer
 from bot.standin.workspace import (
     TRIGGER_LIFETIME_SECONDS,
@@ -35,29 +34,8 @@ from bot.standin.workspace import (
     Workspace,
 )
 
-CallMatcher = str | Callable[[RecordedCall], bool]
-T = TypeVar("T")
 
-
-def _takes_no_arguments(func: Callable[..., object]) -> bool:
-    """True for a zero-argument condition such as `lambda: standin.responses`."""
-    try:
-        parameters = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return not any(p.kind in positional and p.default is p.empty for p in parameters)
-
-
-def _call_matcher(predicate_or_method: CallMatcher) -> Callable[[RecordedCall], bool]:
-    """Turn a method name into a predicate on recorded calls."""
-    if isinstance(predicate_or_method, str):
-        method = predicate_or_method
-        return lambda call: call.method == method
-    return predicate_or_method
-
-
-class SlackStandin:
+class SlackStandin(Observation, FaultInjection):
     """A small in-memory Slack workspace behind Slack's Web API, on 127.0.0.1."""
 
     def __init__(
@@ -440,160 +418,6 @@ class SlackStandin:
         return interaction_payloads.event_callback(
             team_id=ws.team_id, app_id=ws.app_id, bot_user_id=ws.bot_user_id, event=event
         )
-
-    # ------------------------------------------------------------------------ recording
-    @property
-    def calls(self) -> list[RecordedCall]:
-        """Every Web API call answered so far, in order."""
-        return self._dispatcher.recorder.calls
-
-    def calls_to(self, method: str) -> list[RecordedCall]:
-        """The recorded calls to one method, in order."""
-        return [call for call in self.calls if call.method == method]
-
-    @property
-    def responses(self) -> list[tuple[str, dict[str, Any]]]:
-        """Accepted posts to response URLs, as (url, payload), in order."""
-        return self._dispatcher.recorder.responses
-
-    @property
-    def socket_mode_acks(self) -> list[dict[str, Any]]:
-        """Acknowledgements received over Socket Mode, in order."""
-        return self._dispatcher.recorder.acks
-
-    @property
-    def problems(self) -> list[str]:
-        """Contract violations by the client, in human-readable form."""
-        return self._dispatcher.recorder.problems
-
-    @property
-    def problems_expected(self) -> bool:
-        """True once the test has said it provokes problems on purpose."""
-        return self._problems_expected
-
-    def expect_problems(self) -> None:
-        """Declare that this test provokes contract violations, so teardown will not fail it."""
-        self._problems_expected = True
-
-    @overload
-    def wait_for(
-        self, predicate_or_method: CallMatcher, timeout: float = 5.0, *, count: int = 1
-    ) -> RecordedCall: ...
-
-    @overload
-    def wait_for(
-        self, predicate_or_method: Callable[[], T], timeout: float = 5.0, *, count: int = 1
-    ) -> T: ...
-
-    def wait_for(
-        self,
-        predicate_or_method: CallMatcher | Callable[[], T],
-        timeout: float = 5.0,
-        *,
-        count: int = 1,
-    ) -> RecordedCall | T:
-        """Wait for `count` matching calls (or a zero-argument condition to be truthy)."""
-        # A method name or a predicate on calls returns the count-th matching call; a predicate
-        # taking no arguments is polled until truthy and its result returned.
-        find: Callable[[], Any]
-        if callable(predicate_or_method) and _takes_no_arguments(predicate_or_method):
-            condition = cast(Callable[[], T], predicate_or_method)
-
-            def find() -> Any:
-                result = condition()
-                return result if result else None
-
-        else:
-            matches = _call_matcher(cast(CallMatcher, predicate_or_method))
-
-            def find() -> Any:
-                found = [call for call in self._dispatcher.recorder.calls if matches(call)]
-                return found[count - 1] if len(found) >= count else None
-
-        match = self._dispatcher.recorder.wait(find, timeout)
-        if match is None:
-            raise AssertionError(
-                f"nothing matched {predicate_or_method!r} within {timeout} s\n{self._summary()}"
-            )
-        return cast(RecordedCall | T, match)
-
-    def _summary(self) -> str:
-        """What has been recorded so far, for failure messages."""
-        calls = "\n".join(f"  {c.method} -> {c.status} {c.error or 'ok'}" for c in self.calls)
-        responses = "\n".join(f"  {payload!r:.160}" for _, payload in self.responses)
-        problems = "\n".join(f"  {problem}" for problem in self.problems)
-        return (
-            f"calls:\n{calls or '  (none)'}\nresponse_url posts:\n{responses or '  (none)'}\n"
-            f"problems:\n{problems or '  (none)'}"
-        )
-
-    def wait_for_response(
-        self,
-        predicate: Callable[[dict[str, Any]], bool] | None = None,
-        timeout: float = 5.0,
-    ) -> tuple[str, dict[str, Any]]:
-        """Wait until a response_url post (matching `predicate`, if given) arrives; return it."""
-
-        def find() -> tuple[str, dict[str, Any]] | None:
-            for url, payload in self._dispatcher.recorder.responses:
-                if predicate is None or predicate(payload):
-                    return url, payload
-            return None
-
-        match = self._dispatcher.recorder.wait(find, timeout)
-        if match is None:
-            raise AssertionError(
-                f"no matching response_url post within {timeout} s; got {self.responses!r}"
-            )
-        return match
-
-    # ------------------------------------------------------------------ fault injection
-    def fail_next(
-        self,
-        method: str,
-        *,
-        status: int = 429,
-        retry_after: int = 1,
-        error: str = "ratelimited",
-        times: int = 1,
-    ) -> None:
-        """Fail the next calls: 429 with Retry-After, 5xx with an HTML page, else ok:false."""
-        fault = Fault(
-            status=status, error=error, retry_after=retry_after if status == 429 else None
-        )
-        with self._dispatcher.lock:
-            self._dispatcher.faults.queue(method, fault, times)
-
-    def drop_connection_next(self, method: str, *, times: int = 1) -> None:
-        """Close the socket without answering the next `times` calls to `method`."""
-        with self._dispatcher.lock:
-            self._dispatcher.faults.queue(method, Fault(status=0, drop_connection=True), times)
-
-    def lose_response_next(self, method: str, *, status: int | None = 500, times: int = 1) -> None:
-        """Carry out the next calls but answer 5xx (`status`) or, with None, drop the connection."""
-        fault = Fault(
-            status=status or 0,
-            error="internal_error",
-            drop_connection=status is None,
-            after_processing=True,
-        )
-        with self._dispatcher.lock:
-            self._dispatcher.faults.queue(method, fault, times)
-
-    def delay(self, method: str, seconds: float) -> None:
-        """Hold every call to `method` for `seconds` before answering (0 to stop)."""
-        with self._dispatcher.lock:
-            self._dispatcher.faults.set_delay(method, seconds)
-
-    def set_rate_limit(self, method: str, per_minute: int | None) -> None:
-        """Answer 429 (with Retry-After) beyond `per_minute` calls a minute; None lifts it."""
-        with self._dispatcher.lock:
-            self._dispatcher.faults.set_rate_limit(method, per_minute)
-
-    def stub(self, method: str, response: dict[str, Any]) -> None:
-        """Answer a (spec-checked) method with a fixed body, e.g. for one the stand-in lacks."""
-        with self._dispatcher.lock:
-            self._dispatcher.stubs[method] = dict(response)
 
     # ---------------------------------------------------------------------- Socket Mode
     def _open_socket_url(self) -> str:
