@@ -375,11 +375,3 @@ def outcome_form(
     check_may_record(actor, subject, roles)
     person = person_for(session, subject, yourself=actor == subject)
     return OutcomeForm(subject=subject, name=person.name, for_someone_else=actor != subject)
-
-
-def outcome_line(session: Session, outcome_id: int) -> OutcomeLine:
-    """One outcome as lists show it, or `NotFound`."""
-    outcome = session.get(Outcome, outcome_id)
-    if outcome is None:
-        raise NotFound("That report is no longer there: another coordinator may have rejected it.")
-    return line_of(outcome)

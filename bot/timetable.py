@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -394,8 +394,3 @@ def cancel_session(
         reason=reason,
     )
     return _tell_invited(session, row, change, kind="session_cancelled", text=text)
-
-
-def default_times(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """A sensible pre-fill: 10:00 to 16:00 on `day`."""
-    return local_instant(day, time(10, 0), tz), local_instant(day, time(16, 0), tz)
