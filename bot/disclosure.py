@@ -13,7 +13,6 @@ from dataclasses import dataclass
 SUPPRESSED = "*"
 SMALLEST_SHOWN = 8
 ROUND_TO = 5
-TOTAL = "Total"
 
 
 def disclose_count(count: int) -> str:
