@@ -9,15 +9,15 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.clock import system_clock
-from bot.evaluation_forms import FormDefinitionError
-from bot.export.command import add_export_parser, run_export_command
-from bot.import_command import add_import_parser, run_import_command
-from bot.logging_setup import configure_logging
-from bot.manifest import render_manifest
+from bot.applications.command import add_import_parser, run_import_command
+from bot.core.clock import system_clock
+from bot.core.logging_setup import configure_logging
+from bot.core.settings import Settings, SettingsError, load_settings
+from bot.evaluations.forms import FormDefinitionError
+from bot.reporting.export.command import add_export_parser, run_export_command
 from bot.runtime import Runtime
-from bot.settings import Settings, SettingsError, load_settings
-from bot.web import serve_forever
+from bot.slack.manifest import render_manifest
+from bot.slack.web import serve_forever
 from scheduling.clock_lock import ClockAlreadyRunning, clock_lock, dispatcher_lock
 from scheduling.clock_process import parse_instant, run_forever, run_once
 

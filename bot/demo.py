@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, TextIO
 
+from bot.core.settings import Settings
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.slack.web import SLACK_PATH, RunningServer
 from bot.standin import SlackStandin
 from bot.standin.__main__ import seed_demo_workspace
 from bot.standin.inbound import SlackSender
-from bot.web import SLACK_PATH, RunningServer
 
 # A workspace admin in the demo workspace, and so a coordinator.
 DEMO_USER = "U0ALAN"

@@ -11,13 +11,13 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
-from bot.clock import Clock, system_clock
-from bot.evaluation_forms import configured_forms, sync_forms
-from bot.roles import bootstrap_coordinators
-from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.web import create_wsgi_app
+from bot.core.clock import Clock, system_clock
+from bot.core.roles import bootstrap_coordinators
+from bot.core.settings import Settings
+from bot.evaluations.forms import configured_forms, sync_forms
+from bot.slack.app import create_app
+from bot.slack.client import make_web_client
+from bot.slack.web import create_wsgi_app
 from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
 from db.migrate import upgrade
 from scheduling.pacing import Pacer

@@ -17,8 +17,8 @@ from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.blocks import notice, notice_modal
-from bot.errors import CohortbotError, InvalidInput
+from bot.core.errors import CohortbotError, InvalidInput
+from bot.slack.blocks import notice, notice_modal
 
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side and nothing was changed. "

@@ -10,9 +10,9 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.app_context import Services
-from bot.errors import CohortbotError
-from bot.roles import require_coordinator, roles_of
+from bot.core.errors import CohortbotError
+from bot.core.roles import require_coordinator, roles_of
+from bot.slack.app_context import Services
 from db.models import Role
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.attendance import owe_check_ins, owe_record_prompts
+from bot.attendance.attendance import owe_check_ins, owe_record_prompts
 from scheduling.tick import Tick, TickDependencies
 
 

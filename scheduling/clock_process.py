@@ -13,7 +13,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 from scheduling.tick import Tick, TickDependencies
 from scheduling.ticks import TICKS
 

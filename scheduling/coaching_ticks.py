@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.coaching_nudges import owe_coaching_nudges
+from bot.coaching.nudges import owe_coaching_nudges
 from scheduling.tick import Tick, TickDependencies
 
 

@@ -18,13 +18,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.app_context import UnitOfWork
-from bot.blocks import mrkdwn_notice
-from bot.mrkdwn import Mrkdwn, mention
-from bot.outbox import Attachment
-from bot.render import render
-from bot.roles import role_holders
+from bot.core import outbox
+from bot.core.mrkdwn import Mrkdwn, mention
+from bot.core.outbox import Attachment
+from bot.core.render import render
+from bot.core.roles import role_holders
+from bot.slack.app_context import UnitOfWork
+from bot.slack.blocks import mrkdwn_notice
 from db.enums import OutboundState, Role
 from db.models import OutboundMessage
 from scheduling.pacing import Pacer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.digest.delivery import owe_digests
+from bot.reporting.digest.delivery import owe_digests
 from scheduling.tick import Tick, TickDependencies
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commitments import owe_follow_ups
-from bot.evaluation_requests import cancel_for_leavers, expire_requests, remind_open_requests
-from bot.evaluation_schedule import open_milestone_evaluations, open_session_evaluations
+from bot.evaluations.commitments import owe_follow_ups
+from bot.evaluations.requests import cancel_for_leavers, expire_requests, remind_open_requests
+from bot.evaluations.schedule import open_milestone_evaluations, open_session_evaluations
 from scheduling.tick import Tick, TickDependencies
 
 

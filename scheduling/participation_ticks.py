@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.participation import owe_follow_ups, owe_non_responder_lists, owe_quorum_alerts
+from bot.reminders.participation import owe_follow_ups, owe_non_responder_lists, owe_quorum_alerts
 from scheduling.tick import Tick, TickDependencies
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.app_context import UnitOfWork
-from bot.settings import Settings
+from bot.core.settings import Settings
+from bot.slack.app_context import UnitOfWork
 from scheduling.pacing import Pacer
 
 

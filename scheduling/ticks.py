@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.event_log import purge_processed_events
-from bot.reminders import owe_due_reminders
+from bot.core.event_log import purge_processed_events
+from bot.reminders.reminders import owe_due_reminders
 from scheduling import (
     attendance_ticks,
     coaching_ticks,

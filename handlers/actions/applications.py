@@ -8,16 +8,16 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.application_import import (
+from bot.applications.files import email_lookup, fetch_csv
+from bot.applications.importing import (
     placements_summary,
     plan_import,
     preview,
     read_file,
     run_import,
 )
-from bot.blocks import mrkdwn_notice, notice
-from bot.ids.applications import ActionId
-from bot.import_files import email_lookup, fetch_csv
+from bot.slack.blocks import mrkdwn_notice, notice
+from bot.slack.ids.applications import ActionId
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest
 

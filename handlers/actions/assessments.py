@@ -8,8 +8,8 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.assessments import AssessmentForm, assessment_modal
-from bot.ids.assessments import Field
+from bot.slack.blocks.assessments import AssessmentForm, assessment_modal
+from bot.slack.ids.assessments import Field
 from db.enums import Level
 from handlers.errors import GuardedApp
 

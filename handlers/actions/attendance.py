@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot import attendance
-from bot.blocks.attendance import checked_in_message, record_modal
-from bot.ids.attendance import ActionId
+from bot.attendance import attendance
+from bot.slack.blocks.attendance import checked_in_message, record_modal
+from bot.slack.ids.attendance import ActionId
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest, button_number
 

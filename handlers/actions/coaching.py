@@ -8,9 +8,9 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import coaching_log
-from bot.blocks.coaching import log_modal
-from bot.ids.coaching import ActionId
+from bot.coaching import log as coaching_log
+from bot.slack.blocks.coaching import log_modal
+from bot.slack.ids.coaching import ActionId
 from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.request import SlackRequest, button_number
 

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import commitments
-from bot.blocks.commitments import BUTTONS, answer_for, note_modal
+from bot.evaluations import commitments
+from bot.slack.blocks.commitments import BUTTONS, answer_for, note_modal
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest, button_number
 

@@ -9,10 +9,10 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import enrolment as service
-from bot.app_context import Services
-from bot.blocks.enrolment import place_answer_message
-from bot.ids.enrolment import ActionId
+from bot.enrolment import enrolment as service
+from bot.slack.app_context import Services
+from bot.slack.blocks.enrolment import place_answer_message
+from bot.slack.ids.enrolment import ActionId
 from db.enums import EnrolmentStatus
 from handlers.errors import GuardedApp
 from handlers.events.home import publish_home

@@ -8,9 +8,9 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import evaluation_answers
-from bot.blocks.evaluation_form import form_page_view
-from bot.ids.evaluations import ActionId
+from bot.evaluations import answers as evaluation_answers
+from bot.slack.blocks.evaluation_form import form_page_view
+from bot.slack.ids.evaluations import ActionId
 from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.request import SlackRequest, button_number
 

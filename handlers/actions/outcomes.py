@@ -8,11 +8,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import outcomes
-from bot.blocks import notice
-from bot.blocks.outcomes import decided_message, outcome_modal, reject_modal
-from bot.errors import CohortbotError
-from bot.ids.outcomes import ActionId
+from bot.core.errors import CohortbotError
+from bot.reporting import outcomes
+from bot.slack.blocks import notice
+from bot.slack.blocks.outcomes import decided_message, outcome_modal, reject_modal
+from bot.slack.ids.outcomes import ActionId
 from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.events.home import publish_home
 from handlers.request import SlackRequest, button_number

@@ -11,11 +11,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.blocks import notice_modal
-from bot.blocks.participation import away_modal
-from bot.errors import CohortbotError
-from bot.ids.participation import ActionId
-from bot.leave import last_day_away_allowed, set_away, their_today
+from bot.core.errors import CohortbotError
+from bot.reminders.leave import last_day_away_allowed, set_away, their_today
+from bot.slack.blocks import notice_modal
+from bot.slack.blocks.participation import away_modal
+from bot.slack.ids.participation import ActionId
 from handlers.errors import GuardedApp, open_modal_or_explain
 from handlers.events.home import publish_home
 from handlers.request import SlackRequest

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot import rsvp
-from bot.blocks.reminders import absence_reason_modal, reminder_message
-from bot.calendar_ics import timetable_ics
-from bot.ids.reminders import ActionId
+from bot.programmes.calendar import timetable_ics
+from bot.reminders import rsvp
+from bot.slack.blocks.reminders import absence_reason_modal, reminder_message
+from bot.slack.ids.reminders import ActionId
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest, button_number
 

@@ -10,10 +10,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot import command_catalogue as catalogue
-from bot.blocks import notice
-from bot.blocks.general import unknown_subcommand_message
-from bot.errors import CohortbotError
+from bot.core.errors import CohortbotError
+from bot.home import command_catalogue as catalogue
+from bot.slack.blocks import notice
+from bot.slack.blocks.general import unknown_subcommand_message
 from handlers.commands import (
     applications,
     assessments,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot import applications, rounds
-from bot.blocks import Message, notice
-from bot.blocks.applications import (
+from bot.applications import applications, rounds
+from bot.applications.screening import CRITERIA_HELP
+from bot.core.errors import InvalidInput
+from bot.home.command_catalogue import Subcommand
+from bot.slack.blocks import Message, notice
+from bot.slack.blocks.applications import (
     ApplicationLine,
     applications_message,
     apply_view,
@@ -13,9 +16,6 @@ from bot.blocks.applications import (
     round_added_message,
     rounds_message,
 )
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
-from bot.screening import CRITERIA_HELP
 from handlers.commands.routing import CommandRequest, Route
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from bot import assessment_report, assessments
-from bot.blocks import Message
-from bot.blocks.assessments import AssessmentForm, assessment_modal, offered_message, report_message
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
-from bot.mentions import parse_mention
-from bot.programmes import cohort_label, only_cohort, programme_zone, resolve_cohort
-from bot.timefmt import format_when
+from bot.core.errors import InvalidInput
+from bot.core.mentions import parse_mention
+from bot.core.timefmt import format_when
+from bot.home.command_catalogue import Subcommand
+from bot.programmes.programmes import cohort_label, only_cohort, programme_zone, resolve_cohort
+from bot.reporting import assessment_report, assessments
+from bot.slack.blocks import Message
+from bot.slack.blocks.assessments import (
+    AssessmentForm,
+    assessment_modal,
+    offered_message,
+    report_message,
+)
 from handlers.commands.routing import CommandRequest, Route
 
 ASSESS = Subcommand(

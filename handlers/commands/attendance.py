@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot import attendance
-from bot.blocks import Message
-from bot.blocks.attendance import record_modal, register_message
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
+from bot.attendance import attendance
+from bot.core.errors import InvalidInput
+from bot.home.command_catalogue import Subcommand
+from bot.slack.blocks import Message
+from bot.slack.blocks.attendance import record_modal, register_message
 from handlers.commands.routing import CommandRequest, Route
 
 USAGE = "Usage: `/cohort attendance <session id>` or `/cohort attendance <session id> record`."

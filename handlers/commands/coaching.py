@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot import coach_assignment, coaching, coaching_log
-from bot.blocks import Message
-from bot.blocks.coaching import (
+from bot.coaching import allowance as coaching
+from bot.coaching import assignment as coach_assignment
+from bot.coaching import log as coaching_log
+from bot.core.errors import InvalidInput, NotFound, PermissionDenied
+from bot.core.mentions import parse_mention
+from bot.home.command_catalogue import Subcommand
+from bot.programmes.programmes import only_cohort, resolve_cohort
+from bot.slack.blocks import Message
+from bot.slack.blocks.coaching import (
     coach_change_reply,
     coachees_message,
     log_modal,
     report_message,
     status_message,
 )
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput, NotFound, PermissionDenied
-from bot.mentions import parse_mention
-from bot.programmes import only_cohort, resolve_cohort
 from db.enums import Role
 from db.models import Cohort
 from handlers.commands.enrolment import slack_profile

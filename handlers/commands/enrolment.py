@@ -8,9 +8,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot import enrolment as service
-from bot.blocks import Message
-from bot.blocks.enrolment import (
+from bot.core.errors import InvalidInput
+from bot.core.mentions import parse_mention
+from bot.core.people import SlackProfile, person_from_slack, person_with_slack_id
+from bot.enrolment import enrolment as service
+from bot.home.command_catalogue import Subcommand
+from bot.programmes.programmes import find_cohort
+from bot.slack.blocks import Message
+from bot.slack.blocks.enrolment import (
     Roster,
     RosterLine,
     enrolled_reply,
@@ -18,11 +23,6 @@ from bot.blocks.enrolment import (
     members_message,
     waiting_message,
 )
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
-from bot.mentions import parse_mention
-from bot.people import SlackProfile, person_from_slack, person_with_slack_id
-from bot.programmes import find_cohort
 from db.enums import EnrolmentStatus
 from db.models import Cohort
 from handlers.commands.routing import CommandRequest, Route

@@ -7,17 +7,17 @@ import random
 
 from sqlalchemy.orm import Session
 
-from bot import evaluation_admin as admin
-from bot.blocks import Message
-from bot.blocks.evaluation_results import (
+from bot.core.errors import InvalidInput
+from bot.evaluations import admin as admin
+from bot.home.command_catalogue import Subcommand
+from bot.slack.blocks import Message
+from bot.slack.blocks.evaluation_results import (
     closed_message,
     cohort_results_message,
     export_message,
     opened_message,
     session_results_message,
 )
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
 from db.models import ProgrammeSession
 from handlers.commands.routing import CommandRequest, Route
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.blocks import Message, notice
-from bot.command_catalogue import Subcommand
-from bot.export.workbook import owe_export
-from bot.programmes import resolve_cohort
+from bot.home.command_catalogue import Subcommand
+from bot.programmes.programmes import resolve_cohort
+from bot.reporting.export.workbook import owe_export
+from bot.slack.blocks import Message, notice
 from handlers.commands.routing import CommandRequest, Route
 
 SUBCOMMAND = Subcommand(

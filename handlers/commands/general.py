@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.blocks import Message
-from bot.blocks.general import help_message, status_message
-from bot.command_catalogue import Subcommand
-from bot.status import describe_status
+from bot.home.command_catalogue import Subcommand
+from bot.home.status import describe_status
+from bot.slack.blocks import Message
+from bot.slack.blocks.general import help_message, status_message
 from handlers.commands.routing import CommandRequest, Route
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot import outcomes
-from bot.blocks import Message
-from bot.blocks.outcomes import list_message, outcome_modal
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
-from bot.mentions import parse_mention
+from bot.core.errors import InvalidInput
+from bot.core.mentions import parse_mention
+from bot.home.command_catalogue import Subcommand
+from bot.reporting import outcomes
+from bot.slack.blocks import Message
+from bot.slack.blocks.outcomes import list_message, outcome_modal
 from handlers.commands.routing import CommandRequest, Route
 
 OUTCOME = Subcommand(

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.blocks import Message
-from bot.blocks.participation import (
+from bot.core.dates import parse_date
+from bot.core.errors import InvalidInput
+from bot.core.mentions import parse_mention
+from bot.core.mrkdwn import mention
+from bot.home.command_catalogue import Subcommand
+from bot.reminders.leave import (
+    leave_kind,
+    live_enrolments,
+    record_leave,
+    set_away,
+    set_notifications,
+)
+from bot.reminders.participation import change_policy, show_policy
+from bot.slack.blocks import Message
+from bot.slack.blocks.participation import (
     away_message,
     leave_message,
     notifications_message,
     policy_message,
 )
-from bot.command_catalogue import Subcommand
-from bot.dates import parse_date
-from bot.errors import InvalidInput
-from bot.leave import leave_kind, live_enrolments, record_leave, set_away, set_notifications
-from bot.mentions import parse_mention
-from bot.mrkdwn import mention
-from bot.participation import change_policy, show_policy
 from db.enums import LeaveKind, Role, SessionNotificationPreference
 from handlers.commands.routing import CommandRequest, Route
 

@@ -8,10 +8,25 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot import groups as groups_service
-from bot import timetable
-from bot.blocks import Message, notice
-from bot.blocks.programmes import (
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.mentions import parse_mention
+from bot.enrolment.enrolment import enrolled_places
+from bot.home.command_catalogue import Subcommand
+from bot.programmes import groups as groups_service
+from bot.programmes import timetable
+from bot.programmes.calendar import cohort_timetable, person_timetable, timetable_ics
+from bot.programmes.programmes import (
+    cohort_label,
+    find_cohort,
+    find_programme,
+    find_session,
+    list_programmes,
+    only_cohort,
+    programme_zone,
+    resolve_cohort,
+)
+from bot.slack.blocks import Message, notice
+from bot.slack.blocks.programmes import (
     WHOLE_COHORT,
     ProgrammeLine,
     SessionFormContext,
@@ -25,22 +40,7 @@ from bot.blocks.programmes import (
     session_when,
     timetable_message,
 )
-from bot.calendar_ics import cohort_timetable, person_timetable, timetable_ics
-from bot.command_catalogue import Subcommand
-from bot.enrolment import enrolled_places
-from bot.errors import InvalidInput, NotFound
-from bot.ids.programmes import Field
-from bot.mentions import parse_mention
-from bot.programmes import (
-    cohort_label,
-    find_cohort,
-    find_programme,
-    find_session,
-    list_programmes,
-    only_cohort,
-    programme_zone,
-    resolve_cohort,
-)
+from bot.slack.ids.programmes import Field
 from db.enums import SessionStatus
 from db.models import Cohort, Enrolment, Programme, ProgrammeSession, Role
 from handlers.commands.routing import CommandRequest, Route

@@ -7,14 +7,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.blocks import Message, mrkdwn_notice
-from bot.command_catalogue import Subcommand
-from bot.dates import parse_date
-from bot.digest.delivery import build_digest, send_digest_now, steering_channel
-from bot.errors import InvalidInput, NotFound
-from bot.mrkdwn import Mrkdwn
-from bot.programmes import find_programme, list_programmes, resolve_cohort
-from bot.render import render
+from bot.core.dates import parse_date
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.mrkdwn import Mrkdwn
+from bot.core.render import render
+from bot.home.command_catalogue import Subcommand
+from bot.programmes.programmes import find_programme, list_programmes, resolve_cohort
+from bot.reporting.digest.delivery import build_digest, send_digest_now, steering_channel
+from bot.slack.blocks import Message, mrkdwn_notice
 from db.models import Cohort, Programme
 from handlers.commands.routing import CommandRequest, Route
 

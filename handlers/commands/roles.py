@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot import roles
-from bot.blocks import Message, mrkdwn_notice
-from bot.command_catalogue import Subcommand
-from bot.errors import InvalidInput
-from bot.mentions import parse_mention
-from bot.mrkdwn import Mrkdwn, mention
-from bot.render import render
+from bot.core import roles
+from bot.core.errors import InvalidInput
+from bot.core.mentions import parse_mention
+from bot.core.mrkdwn import Mrkdwn, mention
+from bot.core.render import render
+from bot.home.command_catalogue import Subcommand
+from bot.slack.blocks import Message, mrkdwn_notice
 from handlers.commands.routing import CommandRequest, Route
 
 USAGE = "Use `/cohort role add @person coordinator` or `/cohort role remove @person coordinator`."

@@ -8,8 +8,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.blocks import Message
-from bot.command_catalogue import Subcommand
+from bot.home.command_catalogue import Subcommand
+from bot.slack.blocks import Message
 from handlers.request import SlackRequest
 
 

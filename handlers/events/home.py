@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.app_context import Services
-from bot.blocks.home import home_view
-from bot.home import home_facts
-from bot.roles import roles_of
+from bot.core.roles import roles_of
+from bot.home.home import home_facts
+from bot.slack.app_context import Services
+from bot.slack.blocks.home import home_view
 from handlers.request import SlackRequest
 
 logger = logging.getLogger(__name__)

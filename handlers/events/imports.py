@@ -9,11 +9,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.application_import import plan_import, preview, read_file
-from bot.blocks import notice
-from bot.blocks.applications import import_preview_message
-from bot.errors import CohortbotError
-from bot.import_files import email_lookup, fetch_csv
+from bot.applications.files import email_lookup, fetch_csv
+from bot.applications.importing import plan_import, preview, read_file
+from bot.core.errors import CohortbotError
+from bot.slack.blocks import notice
+from bot.slack.blocks.applications import import_preview_message
 from handlers.request import SlackRequest
 
 logger = logging.getLogger(__name__)

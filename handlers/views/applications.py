@@ -8,13 +8,13 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.application_form import FIELDS, FormErrors, check_answers
-from bot.applications import submit_application
-from bot.blocks.applications import application_received_message, submitted_values
-from bot.errors import CohortbotError, InvalidInput
-from bot.ids.applications import CallbackId, block_id
-from bot.outbox import enqueue
-from bot.rounds import local_today
+from bot.applications.applications import submit_application
+from bot.applications.form import FIELDS, FormErrors, check_answers
+from bot.applications.rounds import local_today
+from bot.core.errors import CohortbotError, InvalidInput
+from bot.core.outbox import enqueue
+from bot.slack.blocks.applications import application_received_message, submitted_values
+from bot.slack.ids.applications import CallbackId, block_id
 from db.models import AdvertisingRound, Programme
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest

@@ -9,11 +9,11 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import assessments
-from bot.blocks.assessments import offered_view, recorded_view
-from bot.errors import CohortbotError
-from bot.ids.assessments import DID_NOT_ATTEND, YES, CallbackId, Field
-from bot.timefmt import format_when
+from bot.core.errors import CohortbotError
+from bot.core.timefmt import format_when
+from bot.reporting import assessments
+from bot.slack.blocks.assessments import offered_view, recorded_view
+from bot.slack.ids.assessments import DID_NOT_ATTEND, YES, CallbackId, Field
 from db.enums import Level, Readiness
 from handlers.errors import GuardedApp, field_errors
 from handlers.request import SlackRequest

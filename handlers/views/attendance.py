@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import attendance
-from bot.attendance import Mark
-from bot.blocks.attendance import record_modal
-from bot.errors import CohortbotError, InvalidInput
-from bot.ids.attendance import ActionId, CallbackId, reason_block, status_block
+from bot.attendance import attendance
+from bot.attendance.attendance import Mark
+from bot.core.errors import CohortbotError, InvalidInput
+from bot.slack.blocks.attendance import record_modal
+from bot.slack.ids.attendance import ActionId, CallbackId, reason_block, status_block
 from db.enums import AttendanceStatus
 from db.models import ProgrammeSession
 from handlers.errors import GuardedApp, field_errors

@@ -10,10 +10,10 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import coaching_log
-from bot.blocks.coaching import logged_view
-from bot.errors import CohortbotError
-from bot.ids.coaching import (
+from bot.coaching import log as coaching_log
+from bot.core.errors import CohortbotError
+from bot.slack.blocks.coaching import logged_view
+from bot.slack.ids.coaching import (
     COACH_NAME_INPUT,
     COACH_USER_INPUT,
     DATE_INPUT,

@@ -10,10 +10,10 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import commitments
-from bot.blocks.commitments import follow_up_message, recorded_view
-from bot.errors import CohortbotError
-from bot.ids.evaluations import COMMITMENT_NOTE_INPUT, BlockId, CallbackId
+from bot.core.errors import CohortbotError
+from bot.evaluations import commitments
+from bot.slack.blocks.commitments import follow_up_message, recorded_view
+from bot.slack.ids.evaluations import COMMITMENT_NOTE_INPUT, BlockId, CallbackId
 from db.enums import CommitmentProgress
 from handlers.errors import GuardedApp, field_errors
 from handlers.request import SlackRequest

@@ -11,8 +11,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import evaluation_answers
-from bot.blocks.evaluation_form import (
+from bot.core.errors import CohortbotError
+from bot.evaluations import answers as evaluation_answers
+from bot.evaluations.answers import AlreadySent, AnswerErrors, EvaluationClosed, RawAnswer, Sent
+from bot.slack.blocks.evaluation_form import (
     closed_view,
     form_page_view,
     notice_view,
@@ -20,9 +22,7 @@ from bot.blocks.evaluation_form import (
     sent_already_view,
     thanks_view,
 )
-from bot.errors import CohortbotError
-from bot.evaluation_answers import AlreadySent, AnswerErrors, EvaluationClosed, RawAnswer, Sent
-from bot.ids.evaluations import ANSWER_INPUT, CallbackId, question_block_id
+from bot.slack.ids.evaluations import ANSWER_INPUT, CallbackId, question_block_id
 from handlers.errors import GuardedApp, field_errors
 from handlers.request import SlackRequest
 

@@ -9,10 +9,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import outcomes
-from bot.blocks.outcomes import decided_view, recorded_view
-from bot.errors import CohortbotError
-from bot.ids.outcomes import CallbackId, Field
+from bot.core.errors import CohortbotError
+from bot.reporting import outcomes
+from bot.slack.blocks.outcomes import decided_view, recorded_view
+from bot.slack.ids.outcomes import CallbackId, Field
 from db.enums import OutcomeKind
 from handlers.errors import GuardedApp, field_errors
 from handlers.events.home import publish_home

@@ -11,10 +11,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.participation import away_saved_view
-from bot.errors import CohortbotError, InvalidInput
-from bot.ids.participation import LAST_DAY_INPUT, BlockId, CallbackId
-from bot.leave import set_away
+from bot.core.errors import CohortbotError, InvalidInput
+from bot.reminders.leave import set_away
+from bot.slack.blocks.participation import away_saved_view
+from bot.slack.ids.participation import LAST_DAY_INPUT, BlockId, CallbackId
 from handlers.errors import GuardedApp
 from handlers.events.home import publish_home
 from handlers.request import SlackRequest

@@ -12,14 +12,12 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot import timetable
-from bot.blocks import section
-from bot.blocks.programmes import CONFIRMED, WHOLE_COHORT, move_modal, session_modal
-from bot.dates import parse_date
-from bot.errors import CohortbotError, InvalidInput
-from bot.ids.programmes import CallbackId, Field
-from bot.mrkdwn import escape
-from bot.programmes import (
+from bot.core.dates import parse_date
+from bot.core.errors import CohortbotError, InvalidInput
+from bot.core.mrkdwn import escape
+from bot.core.timefmt import format_when
+from bot.programmes import timetable
+from bot.programmes.programmes import (
     CohortDetails,
     ProgrammeDetails,
     cohort_label,
@@ -27,7 +25,9 @@ from bot.programmes import (
     save_cohort,
     save_programme,
 )
-from bot.timefmt import format_when
+from bot.slack.blocks import section
+from bot.slack.blocks.programmes import CONFIRMED, WHOLE_COHORT, move_modal, session_modal
+from bot.slack.ids.programmes import CallbackId, Field
 from db.enums import SessionKind
 from db.models import Cohort, ProgrammeSession
 from handlers.commands.programmes import session_form_context

@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot import rsvp
-from bot.blocks.reminders import reminder_message
-from bot.errors import CohortbotError
-from bot.ids.reminders import REASON_INPUT, BlockId, CallbackId
+from bot.core.errors import CohortbotError
+from bot.reminders import rsvp
+from bot.slack.blocks.reminders import reminder_message
+from bot.slack.ids.reminders import REASON_INPUT, BlockId, CallbackId
 from handlers.errors import GuardedApp, field_errors
 from handlers.request import SlackRequest
 

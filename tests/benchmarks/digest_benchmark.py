@@ -5,7 +5,7 @@
 Builds a fresh, migrated database (as the reminders benchmark does) with a programme year for
 everyone, all cohorts in one programme, and the rest of what a digest reads: attendance, coaching,
 applications, evaluations, assessments, outcomes and last week's snapshot. It then computes the
-digest's figures once, and builds the Excel export (`bot.export.workbook`) when that exists. It
+digest's figures once, and builds the Excel export (`bot.reporting.export.workbook`) when that exists. It
 prints figures; it asserts nothing about speed.
 """
 
@@ -24,9 +24,9 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.digest.delivery import build_digest
-from bot.digest.figures import digest_figures
-from bot.export.workbook import build_workbook
+from bot.reporting.digest.delivery import build_digest
+from bot.reporting.digest.figures import digest_figures
+from bot.reporting.export.workbook import build_workbook
 from db.engine import create_engine_for, make_session_factory, safe_url, unit_of_work
 from db.enums import (
     ApplicationStatus,

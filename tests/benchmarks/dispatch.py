@@ -11,8 +11,8 @@ from functools import partial
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.outbox import SESSION_REMINDER_KIND
-from bot.slack_client import make_web_client
+from bot.core.outbox import SESSION_REMINDER_KIND
+from bot.slack.client import make_web_client
 from bot.standin import SlackStandin
 from db.engine import unit_of_work
 from db.enums import OutboundState

@@ -16,8 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.reminders import owe_due_reminders
-from bot.working_hours import WorkingHours
+from bot.core.working_hours import WorkingHours
+from bot.reminders.reminders import owe_due_reminders
 from db.engine import unit_of_work
 from tests.benchmarks.dataset import LONDON
 

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from sqlalchemy.pool import NullPool
 
-from bot.settings import SEND_RATE_DEFAULT
+from bot.core.settings import SEND_RATE_DEFAULT
 from db.engine import create_engine_for, make_session_factory, normalise_url, safe_url, unit_of_work
 from db.migrate import upgrade
 from tests.benchmarks import dataset, dispatch, planning

@@ -1,0 +1,1 @@
+"""Applications: rounds, the application form, screening and bulk import."""

@@ -1,0 +1,1 @@
+"""Attendance: registers, check-ins and repeated-absence alerts."""

@@ -1,0 +1,1 @@
+"""Coaching: the allowance and deadline, logging sessions, nudges and coach assignment."""

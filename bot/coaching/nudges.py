@@ -1,0 +1,122 @@
+"""Coaching nudges: reminding participants to use their allowance before the deadline runs out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+
+from bot.coaching.allowance import (
+    BEHIND,
+    FINAL,
+    FINAL_WARNING_MONTHS,
+    NOT_STARTED,
+    NUDGE_KIND,
+    NUDGE_SPACING,
+    CoachingStatus,
+    behind,
+    coaching_status,
+    start_expected_by,
+    zone_of,
+)
+from bot.core import outbox
+from bot.core.months import add_months
+from bot.reminders.leave import away_or_on_leave
+from bot.reminders.policy import policy_or_default
+from bot.slack.blocks.coaching import nudge_message
+from db.enums import EnrolmentStatus, OutboundState
+from db.models import (
+    CoachingSession,
+    Cohort,
+    Enrolment,
+    OutboundMessage,
+    Person,
+)
+
+
+def nudge_due(
+    status: CoachingStatus, started_by: date | None, last_nudged: datetime | None, now: datetime
+) -> tuple[str, str] | None:
+    """Which nudge (kind, idempotency key) `status` calls for now, if any."""
+    deadline = status.deadline
+    if deadline is None or status.remaining == 0 or status.today > deadline:
+        return None
+    key = f"coaching:{{}}:{status.enrolment_id}"
+    if status.today >= add_months(deadline, -FINAL_WARNING_MONTHS):
+        # Keyed by the deadline: one extended after leave earns a fresh final warning.
+        return FINAL, f"{key.format(FINAL)}:{deadline.isoformat()}"
+    begun = started_by is not None and status.today >= started_by
+    if status.used == 0 and begun and last_nudged is None:
+        return NOT_STARTED, key.format(NOT_STARTED)
+    lagging = behind(status.remaining, status.today, deadline)
+    recent = last_nudged is not None and now - last_nudged < NUDGE_SPACING
+    if lagging and (begun or status.used > 0) and not recent:
+        return BEHIND, f"{key.format(BEHIND)}:{status.today:%Y-%m}"
+    return None
+
+
+def owe_coaching_nudges(session: Session, now: datetime) -> int:
+    """Queue each nudge now due (in the person's working hours, not while away); returns how many."""
+    used_by: dict[int, int] = {
+        enrolment_id: int(count)
+        for enrolment_id, count in session.execute(
+            select(CoachingSession.enrolment_id, func.count(CoachingSession.id)).group_by(
+                CoachingSession.enrolment_id
+            )
+        )
+    }
+    last_nudged: dict[int | None, datetime] = {
+        enrolment_id: due_at
+        for enrolment_id, due_at in session.execute(
+            select(OutboundMessage.enrolment_id, func.max(OutboundMessage.due_at))
+            .where(
+                OutboundMessage.kind == NUDGE_KIND,
+                OutboundMessage.state != OutboundState.CANCELLED,
+            )
+            .group_by(OutboundMessage.enrolment_id)
+        )
+    }
+    enrolments = session.scalars(
+        select(Enrolment)
+        .join(Person, Enrolment.person_id == Person.id)
+        .where(Enrolment.status == EnrolmentStatus.ENROLLED, Person.slack_user_id.is_not(None))
+        .order_by(Enrolment.id)
+        .options(
+            contains_eager(Enrolment.person),
+            joinedload(Enrolment.cohort).joinedload(Cohort.programme),
+            selectinload(Enrolment.leave_periods),
+        )
+    )
+    started_by: dict[int, date | None] = {}
+    owed = 0
+    for enrolment in enrolments:
+        tz = zone_of(enrolment)
+        today = now.astimezone(tz).date()
+        hours = policy_or_default(enrolment.cohort.programme.reminder_policy).hours
+        if hours.next_moment(now, tz) != now or away_or_on_leave(enrolment, today):
+            continue
+        if enrolment.cohort_id not in started_by:
+            started_by[enrolment.cohort_id] = start_expected_by(session, enrolment.cohort)
+        status = coaching_status(
+            session,
+            enrolment,
+            today,
+            used=used_by.get(enrolment.id, 0),
+            started_by=started_by[enrolment.cohort_id],
+        )
+        due = nudge_due(status, started_by[enrolment.cohort_id], last_nudged.get(enrolment.id), now)
+        if due is None:
+            continue
+        kind, key = due
+        row = outbox.enqueue(
+            session,
+            recipient=str(enrolment.person.slack_user_id),
+            kind=NUDGE_KIND,
+            message=nudge_message(status, kind),
+            due_at=now,
+            idempotency_key=key,
+            enrolment_id=enrolment.id,
+        )
+        owed += row is not None
+    return owed

@@ -1,0 +1,81 @@
+"""Dates and times typed by people, read strictly: an impossible date is refused, naming the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.core.errors import InvalidInput
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIC_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_WORDS = re.compile(
+    r"^(?:[a-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?(?:\s+(\d{4}))?$"
+)
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+EXAMPLES = "such as 2017-02-23, 23/02/2017 or 23 Feb 2017"
+
+
+def parse_date(text: str, field: str, *, default_year: int | None = None) -> date:
+    """Read a date ('2017-02-23', '23/02/2017', '23 February 2017', 'Thu 23 Feb'), or refuse it."""
+    cleaned = " ".join(text.strip().lower().split())
+    if match := _ISO.match(cleaned):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _NUMERIC_UK.match(cleaned):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _WORDS.match(cleaned):
+        day = int(match.group(1))
+        month_name = match.group(2)
+        if month_name not in _MONTHS:
+            raise InvalidInput(
+                f"{field}: '{text}' has no month I recognise ({EXAMPLES}).", field=field
+            )
+        month = _MONTHS[month_name]
+        if match.group(3) is None and default_year is None:
+            raise InvalidInput(f"{field}: '{text}' needs a year ({EXAMPLES}).", field=field)
+        year = int(match.group(3)) if match.group(3) else int(default_year or 0)
+    else:
+        raise InvalidInput(f"{field}: '{text}' is not a date I can read ({EXAMPLES}).", field=field)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput(f"{field}: '{text}' is not a real date.", field=field) from None
+
+
+def parse_time(text: str, field: str) -> time:
+    """Read a 24-hour time such as 09:30, or refuse it."""
+    match = _TIME.match(text.strip())
+    if match is None:
+        raise InvalidInput(f"{field}: '{text}' is not a time such as 09:30.", field=field)
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise InvalidInput(f"{field}: '{text}' is not a real time.", field=field)
+    return time(hour, minute)
+
+
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """`day` at `at` in `tz`, as an aware datetime (the earlier reading when the clocks go back)."""
+    return datetime.combine(day, at, tzinfo=tz)

@@ -1,0 +1,256 @@
+"""The outbox: every message the bot owes someone is a row before it is sent.
+
+Rows are added in the same transaction as the change that causes them, so a rolled-back change
+never sends anything and a crash never loses a message; the clock process sends what is due.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.slack.blocks import Message
+from db.enums import OutboundState
+from db.models import OutboundMessage
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: a calendar (.ics), a CSV, a chart (PNG) or a workbook (.xlsx).
+
+    Binary content is kept base64-encoded, because the outbox payload is JSON.
+    `alt_text` describes an image for people who cannot see it.
+    """
+
+    filename: str
+    title: str
+    content: str | bytes
+    alt_text: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        """As stored in the outbox payload."""
+        stored = {"filename": self.filename, "title": self.title}
+        if isinstance(self.content, bytes):
+            stored["content_base64"] = base64.b64encode(self.content).decode("ascii")
+        else:
+            stored["content"] = self.content
+        if self.alt_text:
+            stored["alt_text"] = self.alt_text
+        return stored
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> Attachment:
+        """The attachment `as_dict` stored."""
+        encoded = stored.get("content_base64")
+        content = base64.b64decode(encoded) if encoded is not None else str(stored["content"])
+        return cls(
+            filename=str(stored["filename"]),
+            title=str(stored["title"]),
+            content=content,
+            alt_text=stored.get("alt_text"),
+        )
+
+
+def enqueue(
+    session: Session,
+    *,
+    recipient: str,
+    kind: str,
+    message: Message,
+    due_at: datetime,
+    idempotency_key: str,
+    attachments: Sequence[Attachment] = (),
+    session_id: int | None = None,
+    enrolment_id: int | None = None,
+) -> OutboundMessage | None:
+    """Owe `recipient` (a user id for a DM, or a channel id) `message`; None if already owed."""
+    existing = session.scalar(
+        select(OutboundMessage.id).where(OutboundMessage.idempotency_key == idempotency_key)
+    )
+    if existing is not None:
+        return None
+    payload: dict[str, Any] = message.as_kwargs()
+    if attachments:
+        payload["files"] = [attachment.as_dict() for attachment in attachments]
+    row = OutboundMessage(
+        recipient=recipient,
+        kind=kind,
+        due_at=due_at,
+        idempotency_key=idempotency_key,
+        payload=payload,
+        session_id=session_id,
+        enrolment_id=enrolment_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class Owed:
+    """One message to owe, for `enqueue_new`."""
+
+    recipient: str
+    kind: str
+    message: Message
+    due_at: datetime
+    idempotency_key: str
+    session_id: int | None = None
+    enrolment_id: int | None = None
+
+
+# Well under every backend's limit on bound parameters in one statement.
+_KEYS_PER_QUERY = 500
+
+
+def owed_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` the outbox already holds (sent or not), in a few queries."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        found.update(
+            session.scalars(
+                select(OutboundMessage.idempotency_key).where(
+                    OutboundMessage.idempotency_key.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
+    """Owe many messages whose keys the caller checked with `owed_keys`, inserted in bulk.
+
+    The unique key still refuses a duplicate should another process have owed one meanwhile.
+    """
+    if not owed:
+        return
+    # A Core executemany: one statement for the lot, where the ORM would insert row by row.
+    session.execute(
+        insert(OutboundMessage),
+        [
+            {
+                "recipient": item.recipient,
+                "kind": item.kind,
+                "due_at": item.due_at,
+                "idempotency_key": item.idempotency_key,
+                "payload": item.message.as_kwargs(),
+                "session_id": item.session_id,
+                "enrolment_id": item.enrolment_id,
+            }
+            for item in owed
+        ],
+    )
+
+
+def cancel_pending(
+    session: Session, *, session_id: int | None = None, enrolment_id: int | None = None
+) -> int:
+    """Cancel messages not yet sent about a session and/or an enrolment; returns how many."""
+    if session_id is None and enrolment_id is None:
+        raise ValueError("say which session or enrolment the messages are about")
+    conditions = [OutboundMessage.state == OutboundState.PENDING]
+    if session_id is not None:
+        conditions.append(OutboundMessage.session_id == session_id)
+    if enrolment_id is not None:
+        conditions.append(OutboundMessage.enrolment_id == enrolment_id)
+    rows = session.scalars(select(OutboundMessage.id).where(*conditions)).all()
+    if rows:
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(rows))
+            .values(state=OutboundState.CANCELLED)
+        )
+    return len(rows)
+
+
+SESSION_REMINDER_KIND = "session_reminder"
+CHECK_IN_KIND = "check_in"
+# Messages that lose their point once the session they are about has started.
+EXPIRE_WHEN_SESSION_STARTS = frozenset({SESSION_REMINDER_KIND})
+# Messages that lose their point once the session they are about has ended.
+EXPIRE_WHEN_SESSION_ENDS = frozenset({CHECK_IN_KIND})
+
+
+def expired(row: OutboundMessage, now: datetime) -> bool:
+    """Whether sending `row` now would be useless (its session started or ended, as it needs)."""
+    if row.session is None:
+        return False
+    if row.kind in EXPIRE_WHEN_SESSION_STARTS:
+        return row.session.starts_at <= now
+    if row.kind in EXPIRE_WHEN_SESSION_ENDS:
+        return row.session.ends_at <= now
+    return False
+
+
+def cancel(session: Session, outbox_id: int, why: str) -> None:
+    """Cancel one message that is no longer worth sending."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.last_error = OutboundState.CANCELLED, why
+
+
+# Slack answers these when retrying can never help: the row fails and a person must look.
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "user_not_found",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "cannot_dm_bot",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "invalid_auth",
+        "not_authed",
+        "missing_scope",
+    }
+)
+
+
+def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
+    """Move up to `limit` due messages from pending to sending; returns their ids, oldest first.
+
+    The caller commits before calling Slack, so a crash leaves the row in 'sending', never
+    'pending' (which would send it again blindly). On PostgreSQL the rows are locked and other
+    dispatchers skip them.
+    """
+    query = (
+        select(OutboundMessage)
+        .where(OutboundMessage.state == OutboundState.PENDING, OutboundMessage.due_at <= now)
+        .order_by(OutboundMessage.due_at, OutboundMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.state = OutboundState.SENDING
+        row.attempts += 1
+        row.claimed_at = now
+    return [row.id for row in rows]
+
+
+def mark_sent(session: Session, outbox_id: int, *, channel_id: str, ts: str, now: datetime) -> None:
+    """Record where Slack put the message."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.channel_id, row.ts, row.sent_at = OutboundState.SENT, channel_id, ts, now
+    row.last_error = None
+
+
+def mark_failed(session: Session, outbox_id: int, error: str) -> None:
+    """Give up on a message Slack will never accept."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.last_error = OutboundState.FAILED, error
+
+
+def retry_later(session: Session, outbox_id: int, error: str, retry_at: datetime) -> None:
+    """Put a message back in the queue after a failure that Slack answered (so nothing was posted)."""
+    row = session.get_one(OutboundMessage, outbox_id)
+    row.state, row.last_error, row.due_at = OutboundState.PENDING, error, retry_at

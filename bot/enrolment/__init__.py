@@ -1,0 +1,1 @@
+"""Enrolment: places in cohorts, the waiting list, deferral and withdrawal."""

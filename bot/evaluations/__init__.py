@@ -1,0 +1,1 @@
+"""Evaluations: forms, requests, answers, results, commitments and exports."""

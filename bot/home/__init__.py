@@ -1,0 +1,1 @@
+"""The App Home tab, the status summary and the command catalogue."""

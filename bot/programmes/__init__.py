@@ -1,0 +1,1 @@
+"""Programmes: cohorts, the timetable, action learning groups, invitations and calendars."""

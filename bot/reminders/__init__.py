@@ -1,0 +1,1 @@
+"""Reminders: the policy, RSVP replies, follow-ups, away and leave."""

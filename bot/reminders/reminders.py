@@ -1,0 +1,241 @@
+"""Who is due a reminder of which session, and when: plain rules over the database and `now`.
+
+Each invited participant is reminded as the programme's policy says for the session's kind (by default
+14 days before, 2 days before and on the morning of a session), inside the policy's working hours in
+their own time zone. A reminder whose moment passed while the bot was down is
+still sent late if it is the latest one due, and dropped once the session has started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from bot.core import outbox
+from bot.core.working_hours import WorkingHours
+from bot.reminders.policy import (
+    DEFAULT_DAYS,
+    ReminderPoint,
+    ReminderPolicy,
+    point,
+    policy_or_default,
+)
+from bot.reminders.rsvp import alternative_dates, reminder_view
+from bot.slack.blocks.reminders import reminder_message
+from db.enums import EnrolmentStatus, RsvpStatus, SessionNotificationPreference, SessionStatus
+from db.models import (
+    Cohort,
+    Enrolment,
+    Invitation,
+    LeavePeriod,
+    Person,
+    Programme,
+    ProgrammeSession,
+)
+
+REMINDER_KIND = outbox.SESSION_REMINDER_KIND
+
+
+DEFAULT_POINTS: tuple[ReminderPoint, ...] = tuple(point(days) for days in DEFAULT_DAYS)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """One reminder owed to one person about one session."""
+
+    invitation_id: int
+    session_id: int
+    enrolment_id: int
+    recipient: str
+    point: str
+    due_at: datetime
+    starts_at: datetime
+    tz: ZoneInfo
+
+    @property
+    def idempotency_key(self) -> str:
+        """Unique per invitation, point and start time, so a moved session is reminded afresh."""
+        return f"reminder:{self.invitation_id}:{self.point}:{self.starts_at:%Y%m%dT%H%M%z}"
+
+
+def reminder_moment(
+    starts_at: datetime, point: ReminderPoint, tz: ZoneInfo, hours: WorkingHours
+) -> datetime:
+    """When `point` falls for a session starting at `starts_at`, for someone in `tz`."""
+    start_day = starts_at.astimezone(tz).date()
+    day = hours.last_working_day_on_or_before(start_day - timedelta(days=point.days_before))
+    moment = datetime.combine(day, hours.start, tzinfo=tz)
+    if point.days_before == 0 and moment >= starts_at:
+        # A session that starts before the working day does: remind an hour before instead.
+        moment = starts_at - timedelta(hours=1)
+    return moment
+
+
+def reachable(today: date) -> tuple[ColumnElement[bool], ...]:
+    """Who may be reminded today: enrolled, in Slack, not away or on leave, and wanting to hear."""
+    # Conditions over a query joining Invitation, ProgrammeSession, Enrolment and Person.
+    on_leave = exists().where(
+        LeavePeriod.enrolment_id == Enrolment.id,
+        LeavePeriod.starts_on <= today,
+        or_(LeavePeriod.ends_on.is_(None), LeavePeriod.ends_on >= today),
+    )
+    return (
+        Enrolment.status == EnrolmentStatus.ENROLLED,
+        Person.slack_user_id.is_not(None),
+        or_(Enrolment.away_until.is_(None), Enrolment.away_until < today),
+        ~on_leave,
+        or_(
+            ProgrammeSession.compulsory.is_(True),
+            Enrolment.optional_sessions == SessionNotificationPreference.ALL,
+        ),
+    )
+
+
+def due_reminders(
+    session: Session,
+    now: datetime,
+    *,
+    hours: WorkingHours | None = None,
+    points: Sequence[ReminderPoint] | None = None,
+) -> list[DueReminder]:
+    """Every reminder due by `now` that is still useful, at most one per invitation.
+
+    `hours` and `points` override every programme's policy (for tests and tools).
+    """
+    policies = {
+        programme_id: policy_or_default(stored)
+        for programme_id, stored in session.execute(select(Programme.id, Programme.reminder_policy))
+    }
+    longest = max(
+        [p.days_before for p in points or ()]
+        + [policy.longest_lead for policy in policies.values()],
+        default=0,
+    )
+    horizon = now + timedelta(days=longest + 7)
+    rows = session.execute(
+        select(
+            Invitation.id,
+            ProgrammeSession,
+            Enrolment.id,
+            Person.slack_user_id,
+            Person.slack_tz,
+            Programme.timezone,
+            Programme.id,
+        )
+        .join(ProgrammeSession, Invitation.session_id == ProgrammeSession.id)
+        .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
+        .join(Person, Enrolment.person_id == Person.id)
+        .join(Cohort, Enrolment.cohort_id == Cohort.id)
+        .join(Programme, Cohort.programme_id == Programme.id)
+        .where(
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+            ProgrammeSession.starts_at > now,
+            ProgrammeSession.starts_at <= horizon,
+            Invitation.rsvp != RsvpStatus.NOT_ATTENDING,
+            *reachable(now.date()),
+        )
+        .order_by(ProgrammeSession.starts_at, Invitation.id)
+    ).all()
+    owed = []
+    for (
+        invitation_id,
+        programme_session,
+        enrolment_id,
+        slack_user_id,
+        slack_tz,
+        programme_tz,
+        programme_id,
+    ) in rows:
+        tz = _zone(slack_tz, programme_tz)
+        policy = policies.get(programme_id, ReminderPolicy())
+        moments = [
+            (
+                due_point,
+                reminder_moment(programme_session.starts_at, due_point, tz, hours or policy.hours),
+            )
+            for due_point in (points or policy.points_for(programme_session.kind))
+        ]
+        passed = [(due_point, moment) for due_point, moment in moments if moment <= now]
+        if not passed:
+            continue
+        # Only the latest reminder that is due: after downtime the earlier ones are stale.
+        latest, moment = max(passed, key=lambda pair: pair[1])
+        owed.append(
+            DueReminder(
+                invitation_id=invitation_id,
+                session_id=programme_session.id,
+                enrolment_id=enrolment_id,
+                recipient=str(slack_user_id),
+                point=latest.name,
+                due_at=moment,
+                starts_at=programme_session.starts_at,
+                tz=tz,
+            )
+        )
+    return owed
+
+
+def _zone(slack_tz: str | None, programme_tz: str) -> ZoneInfo:
+    for name in (slack_tz, programme_tz):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (KeyError, ValueError):
+                continue
+    return ZoneInfo("Europe/London")
+
+
+def owe_due_reminders(session: Session, now: datetime) -> int:
+    """Put every reminder now due into the outbox (once each); returns how many were new.
+
+    A handful of queries however many people are due: the planner runs every few minutes over a
+    whole national programme.
+    """
+    due = due_reminders(session, now)
+    already = outbox.owed_keys(session, [reminder.idempotency_key for reminder in due])
+    new = [reminder for reminder in due if reminder.idempotency_key not in already]
+    if not new:
+        return 0
+    invitations = {
+        invitation.id: invitation
+        for invitation in session.scalars(
+            select(Invitation)
+            .where(Invitation.id.in_([reminder.invitation_id for reminder in new]))
+            .options(
+                joinedload(Invitation.session),
+                joinedload(Invitation.enrolment).joinedload(Enrolment.person),
+            )
+        )
+    }
+    alternatives = alternative_dates(session, {reminder.session_id for reminder in new}, now)
+    outbox.enqueue_new(
+        session,
+        [
+            outbox.Owed(
+                recipient=reminder.recipient,
+                kind=REMINDER_KIND,
+                message=reminder_message(
+                    reminder_view(
+                        session,
+                        invitations[reminder.invitation_id],
+                        now,
+                        reminder.tz,
+                        alternatives=alternatives,
+                    )
+                ),
+                # Due now, not at the (past) moment: after a move, the 'moved' notice owed
+                # earlier must reach people before the re-planned reminder does.
+                due_at=max(reminder.due_at, now),
+                idempotency_key=reminder.idempotency_key,
+                session_id=reminder.session_id,
+                enrolment_id=reminder.enrolment_id,
+            )
+            for reminder in new
+        ],
+    )
+    return len(new)

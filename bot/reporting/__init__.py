@@ -1,0 +1,1 @@
+"""Steering-group reporting: assessments, outcomes, the weekly digest and exports."""

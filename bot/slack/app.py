@@ -1,0 +1,64 @@
+"""The Bolt app factory: one place that wires settings, the database, the clock and the listeners."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+import handlers
+from bot.core import event_log
+from bot.core.clock import Clock, system_clock
+from bot.core.settings import Settings
+from bot.slack.app_context import CONTEXT_KEY, Services
+from db.engine import unit_of_work
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    session_factory: sessionmaker[Session],
+    client: WebClient,
+    clock: Clock = system_clock,
+    socket_mode: bool = False,
+) -> App:
+    """Build the Bolt app; over HTTP every request must carry Slack's signature."""
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        # Socket Mode traffic arrives over an authenticated websocket and carries no signature.
+        request_verification_enabled=not socket_mode,
+        name="cohortbot",
+    )
+    services = Services(uow=partial(unit_of_work, session_factory), clock=clock, settings=settings)
+    uow = services.uow
+
+    def provide_services(context: dict[str, Any], next_: Callable[[], None]) -> None:
+        context[CONTEXT_KEY] = services
+        next_()
+
+    def ignore_event_retries(
+        body: dict[str, Any], next_: Callable[[], None]
+    ) -> BoltResponse | None:
+        # Slack retries an event it thinks we missed; Bolt would run the listeners again.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            with uow() as session:
+                first_delivery = event_log.record_event(session, event_id, clock())
+            if not first_delivery:
+                logger.info("ignoring repeated delivery of event %s", event_id)
+                return BoltResponse(status=200, body="")
+        next_()
+        return None
+
+    app.use(provide_services)
+    app.use(ignore_event_retries)
+    handlers.register(app)
+    return app

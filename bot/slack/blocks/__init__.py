@@ -1,0 +1,76 @@
+"""Block Kit builders: plain data in, `slack_sdk.models` blocks out, always with fallback text.
+
+This module holds the pieces every message uses; each area has its own module beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
+from slack_sdk.models.views import View
+
+from bot.core.mrkdwn import escape
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Slack message: blocks plus the plain-text fallback used for notifications and screen readers."""
+
+    text: str
+    blocks: Sequence[Block] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            raise ValueError("a message needs fallback text")
+        if len(self.blocks) > MAX_MESSAGE_BLOCKS:
+            raise ValueError(f"a message holds at most {MAX_MESSAGE_BLOCKS} blocks")
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Arguments for chat.postMessage, ack() or respond()."""
+        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+
+
+def section(mrkdwn: str) -> SectionBlock:
+    """A section of (already escaped) mrkdwn text."""
+    return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
+
+
+# Slack refuses a section whose text is longer than this.
+MAX_SECTION_CHARACTERS = 3000
+
+
+def sections(mrkdwn: str, limit: int = MAX_SECTION_CHARACTERS) -> list[SectionBlock]:
+    """`mrkdwn` in as many sections as Slack's length limit needs, split between lines."""
+    chunks: list[str] = []
+    for line in mrkdwn.splitlines():
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line[:limit])
+    return [section(chunk) for chunk in chunks]
+
+
+def notice(plain_text: str) -> Message:
+    """A one-section message of plain text (escaped here), for short replies and errors."""
+    return mrkdwn_notice(escape(plain_text))
+
+
+def mrkdwn_notice(mrkdwn: str) -> Message:
+    """A one-section message of mrkdwn that is already escaped (e.g. rendered from a template)."""
+    return Message(text=mrkdwn, blocks=(section(mrkdwn),))
+
+
+def notice_modal(title: str, plain_text: str) -> View:
+    """A modal that only says something, for where there is no message to reply under."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text=title[:24]),
+        close=PlainTextObject(text="OK"),
+        blocks=[section(escape(plain_text))],
+    )
