@@ -11,10 +11,12 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+import handlers
 from bot.core.clock import Clock, system_clock
 from bot.core.roles import bootstrap_coordinators
 from bot.core.settings import Settings
 from bot.evaluations.forms import configured_forms, sync_forms
+from bot.slack import rendering
 from bot.slack.app import create_app
 from bot.slack.client import make_web_client
 from bot.slack.web import create_wsgi_app
@@ -40,11 +42,12 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings, clock: Clock = system_clock) -> Runtime:
         """Build the parts; nothing talks to Slack or the database yet."""
+        rendering.install()
         engine = create_engine_for(settings.database_url)
         return cls(
             settings=settings,
             engine=engine,
-            session_factory=make_session_factory(engine),
+            session_factory=make_session_factory(engine, clock),
             client=make_web_client(settings.slack_bot_token, settings.slack_api_url),
             clock=clock,
         )
@@ -64,6 +67,7 @@ class Runtime:
             self.settings,
             session_factory=self.session_factory,
             client=self.client,
+            register_listeners=handlers.register,
             clock=self.clock,
             socket_mode=socket_mode,
         )

@@ -47,8 +47,23 @@ SLACK_ID_LENGTH = 32
 JSONType = sa.JSON(none_as_null=True)
 
 
-def utcnow() -> datetime:
-    """Return the current time as an aware UTC datetime."""
+# Where a session's clock is kept, so that column defaults read the injected clock, not the wall.
+CLOCK_KEY = "cohortbot.clock"
+
+
+def utcnow(context: Any) -> datetime:
+    """The time for a default timestamp: the session's clock, else (no session clock) the wall clock.
+
+    SQLAlchemy calls a column default with the statement's execution context; the unit of work
+    copies its session's clock onto the connection (`db.engine`), so `created_at` written under
+    `scheduler --now T` is T. Only a session made without a clock (some tests, tools) reads the
+    wall clock.
+    """
+    connection = getattr(context, "connection", None)
+    clock = connection.info.get(CLOCK_KEY) if connection is not None else None
+    if clock is not None:
+        now: datetime = clock()
+        return now.astimezone(UTC)
     return datetime.now(UTC)
 
 

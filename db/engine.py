@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+
+from db.base import CLOCK_KEY
 
 __all__ = [
     "PG_CONNECT_TIMEOUT_SECONDS",
@@ -129,9 +132,22 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return the session factory used everywhere (objects stay usable after commit)."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, clock: Callable[[], datetime] | None = None
+) -> sessionmaker[Session]:
+    """Return the session factory used everywhere (objects stay usable after commit).
+
+    With a `clock`, default timestamps (`created_at`, `updated_at`...) come from it.
+    """
+    info = {CLOCK_KEY: clock} if clock is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
+
+
+@event.listens_for(Session, "after_begin")
+def _lend_clock_to_connection(session: Session, _transaction: Any, connection: Connection) -> None:
+    # Column defaults see only the connection, so the session's clock travels on it; it is set
+    # (or cleared) at every begin, because pooled connections outlive the sessions that use them.
+    connection.info[CLOCK_KEY] = session.info.get(CLOCK_KEY)
 
 
 @contextmanager

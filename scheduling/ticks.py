@@ -10,11 +10,11 @@ from datetime import datetime
 from bot.core.event_log import purge_processed_events
 from bot.reminders.reminders import owe_due_reminders
 from scheduling import (
-    attendance_ticks,
-    coaching_ticks,
-    digest_ticks,
-    evaluation_ticks,
-    participation_ticks,
+    attendance,
+    coaching,
+    evaluations,
+    reminders,
+    reporting,
 )
 from scheduling.delivery import deliver_due
 from scheduling.tick import Tick, TickDependencies
@@ -41,11 +41,11 @@ def plan_reminders(deps: TickDependencies, now: datetime) -> str:
 
 TICKS: tuple[Tick, ...] = (
     Tick("plan-reminders", every_seconds=300, run=plan_reminders),
-    *participation_ticks.TICKS,
-    *attendance_ticks.TICKS,
-    *coaching_ticks.TICKS,
-    *digest_ticks.TICKS,
-    *evaluation_ticks.TICKS,
+    *reminders.TICKS,
+    *attendance.TICKS,
+    *coaching.TICKS,
+    *reporting.TICKS,
+    *evaluations.TICKS,
     Tick("deliver-outbox", every_seconds=10, run=deliver_outbox),
     Tick("purge-processed-events", every_seconds=3600, run=purge_events),
 )

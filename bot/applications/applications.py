@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.applications.form import ApplicationAnswers
+from bot.applications.messages import ApplicationFeedback
 from bot.applications.rounds import find_programme
 from bot.applications.screening import screen
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.outbox import enqueue
 from bot.core.people import person_by_slack_id
-from bot.slack.blocks import Message
+from bot.enrolment.enrolment import enrol
 from db.enums import ApplicationStatus, ScreeningResult
 from db.models import (
     AdvertisingRound,
@@ -313,9 +314,6 @@ def _enrol(session: Session, application: Application, actor: str, now: datetime
         raise InvalidInput(
             "This application was offered no cohort, so I cannot enrol them.", field="cohort"
         )
-    # Enrolment is another area's service; imported here so each can be built on its own.
-    from bot.enrolment.enrolment import enrol
-
     enrolment = enrol(
         session,
         person_id=application.person_id,
@@ -353,13 +351,13 @@ def send_feedback(
     session: Session,
     *,
     application_id: str,
-    message: Message,
     actor: str,
     now: datetime,
 ) -> bool:
-    """Owe the applicant `message` (their feedback) by DM; False when it was already sent."""
+    """Owe the applicant their recorded feedback by DM; False when it was already sent."""
     application = get_application(session, application_id)
     slack_user_id = check_feedback_can_be_sent(application)
+    message = ApplicationFeedback(application.programme.name, feedback_for(application) or "")
     row = enqueue(
         session,
         recipient=slack_user_id,

@@ -1,33 +1,18 @@
-"""Slack's side of a CSV import: matching emails to users and fetching a shared file."""
+"""A shared CSV file as the import sees it, and the checks it must pass before it is read.
+
+Fetching the file from Slack is the Slack layer's work (`bot.slack.files`); what a file must be
+to be imported, and how its bytes become text, are the area's rules.
+"""
 
 from __future__ import annotations
 
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from typing import Any
 
 from bot.core.errors import InvalidInput
 
 MAX_CSV_BYTES = 2_000_000
-DOWNLOAD_TIMEOUT_SECONDS = 30
-
-
-def email_lookup(client: WebClient) -> Callable[[str], str | None]:
-    """A function giving the Slack user id for an email, or None when nobody has it."""
-
-    def lookup(email: str) -> str | None:
-        try:
-            user = client.users_lookupByEmail(email=email)["user"]
-        except SlackApiError as error:
-            if error.response.get("error") == "users_not_found":
-                return None
-            raise
-        return None if user.get("deleted") else str(user["id"])
-
-    return lookup
 
 
 @dataclass(frozen=True)
@@ -39,9 +24,8 @@ class SharedFile:
     text: str
 
 
-def fetch_csv(client: WebClient, file_id: str) -> SharedFile:
-    """Download a shared file with the bot token; refuses anything that is not a small CSV."""
-    info = client.files_info(file=file_id)["file"]
+def download_address(file_id: str, info: Mapping[str, Any]) -> tuple[str, str]:
+    """The file's name and download URL, or `InvalidInput` when it is no small CSV."""
     name = str(info.get("name") or file_id)
     if not name.lower().endswith(".csv") and info.get("filetype") != "csv":
         raise InvalidInput(
@@ -54,9 +38,11 @@ def fetch_csv(client: WebClient, file_id: str) -> SharedFile:
     url = str(info.get("url_private_download") or info.get("url_private") or "")
     if not url.startswith(("https://", "http://")):
         raise InvalidInput(f"Slack gave no download address for {name}.")
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
-    with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-        content: bytes = response.read(MAX_CSV_BYTES + 1)
+    return name, url
+
+
+def shared_file(file_id: str, name: str, content: bytes) -> SharedFile:
+    """The downloaded bytes as text, or `InvalidInput` when they are not UTF-8."""
     try:
         return SharedFile(id=file_id, name=name, text=content.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.attendance.fields import reason_field
+from bot.attendance.messages import AbsenceFlag, CheckInPrompt, RecordPrompt
+from bot.attendance.register import Register, RegisterEntry
 from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -21,16 +24,6 @@ from bot.core.timefmt import format_when
 from bot.programmes.programmes import find_session, programme_zone
 from bot.reminders.reminders import reachable
 from bot.reminders.rsvp import owned_invitation, person_zone
-from bot.slack.blocks.attendance import (
-    AbsenceFlag,
-    CheckInPrompt,
-    Register,
-    RegisterEntry,
-    absence_flag_message,
-    check_in_message,
-    record_prompt_message,
-)
-from bot.slack.ids.attendance import reason_block
 from db.enums import AttendanceStatus, Role, RsvpStatus, SessionStatus
 from db.models import Cohort, Enrolment, Invitation, Person, ProgrammeSession
 
@@ -201,12 +194,12 @@ def record_attendance(
             raise NotFound("Someone in that form is no longer invited: open the register again.")
         if mark.status not in RECORDABLE:
             raise InvalidInput(
-                "Choose present, absent or excused.", field=reason_block(invitation_id)
+                "Choose present, absent or excused.", field=reason_field(invitation_id)
             )
         reason = (mark.reason or "").strip() or None
         if mark.status == AttendanceStatus.EXCUSED and reason is None:
             raise InvalidInput(
-                "Please give the reason they were excused.", field=reason_block(invitation_id)
+                "Please give the reason they were excused.", field=reason_field(invitation_id)
             )
         cleaned[invitation_id] = Mark(
             mark.status, None if mark.status == AttendanceStatus.PRESENT else reason
@@ -321,15 +314,13 @@ def flag_repeated_absences(session: Session, enrolments: Sequence[Enrolment], no
         if len(missed) < ABSENCES_TO_FLAG or enrolment.person.slack_user_id is None:
             continue
         tz = programme_zone(enrolment.cohort)
-        message = absence_flag_message(
-            AbsenceFlag(
-                slack_user_id=enrolment.person.slack_user_id,
-                programme=programme.name,
-                count=len(missed),
-                sessions=tuple(
-                    f"#{row.id} {row.title} ({format_when(row.starts_at, tz)})" for row in missed
-                ),
-            )
+        message = AbsenceFlag(
+            slack_user_id=enrolment.person.slack_user_id,
+            programme=programme.name,
+            count=len(missed),
+            sessions=tuple(
+                f"#{row.id} {row.title} ({format_when(row.starts_at, tz)})" for row in missed
+            ),
         )
         for coordinator in coordinators:
             # One alert per person, programme and count: correcting and re-recording never repeats it.
@@ -370,7 +361,7 @@ def owe_record_prompts(session: Session, now: datetime) -> int:
             else coordinators
         )
         tz = programme_zone(programme_session.cohort)
-        message = record_prompt_message(
+        message = RecordPrompt(
             programme_session.id,
             programme_session.title,
             format_when(programme_session.starts_at, tz),
@@ -412,13 +403,11 @@ def owe_check_ins(session: Session, now: datetime) -> int:
     for invitation, slack_user_id in rows:
         programme_session = invitation.session
         tz = person_zone(invitation)
-        message = check_in_message(
-            CheckInPrompt(
-                invitation_id=invitation.id,
-                title=programme_session.title,
-                when=format_when(programme_session.starts_at, tz),
-                ends=f"{programme_session.ends_at.astimezone(tz):%H:%M}",
-            )
+        message = CheckInPrompt(
+            invitation_id=invitation.id,
+            title=programme_session.title,
+            when=format_when(programme_session.starts_at, tz),
+            ends=f"{programme_session.ends_at.astimezone(tz):%H:%M}",
         )
         row = outbox.enqueue(
             session,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.errors import NotFound
 from bot.core.months import add_months
+from bot.core.people import zone_of
 from bot.programmes.programmes import cohort_label
 from db.enums import EnrolmentStatus, SessionKind, SessionStatus
 from db.models import (
@@ -142,17 +143,6 @@ def risks(
 def behind(remaining: int, today: date, deadline: date) -> bool:
     """Whether `remaining` sessions are more than the time to `deadline` comfortably allows."""
     return remaining > full_months_between(today, deadline) / MONTHS_PER_SESSION
-
-
-def zone_of(enrolment: Enrolment) -> ZoneInfo:
-    """The participant's Slack time zone, else their programme's."""
-    for name in (enrolment.person.slack_tz, enrolment.cohort.programme.timezone):
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (KeyError, ValueError):
-                continue
-    return ZoneInfo("Europe/London")
 
 
 def start_expected_by(session: Session, cohort: Cohort) -> date | None:

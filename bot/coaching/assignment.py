@@ -15,20 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.coaching.allowance import CoachingStatus, coaching_status, local_today
+from bot.coaching.messages import (
+    AssignmentNotice,
+    CoachAssigned,
+    CoacheeAssigned,
+    CoacheeCoachRemoved,
+    CoachRemoved,
+)
 from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.people import SlackProfile, person_by_slack_id, person_from_slack
 from bot.core.roles import roles_of
 from bot.programmes.programmes import cohort_label
-from bot.slack.blocks import Message
-from bot.slack.blocks.coaching import (
-    AssignmentNotice,
-    coach_assigned_message,
-    coach_removed_message,
-    coachee_assigned_message,
-    coachee_coach_removed_message,
-)
 from db.enums import EnrolmentStatus, Role
 from db.models import AuditEvent, Cohort, Enrolment, Person
 
@@ -109,9 +108,9 @@ def assign_coach(
     notice = _notice(enrolment)
     keyed = f"coach-assignment:{event.id}"
     if previous is not None and previous.slack_user_id:
-        _tell(session, previous.slack_user_id, coach_removed_message(notice), f"{keyed}:old", now)
-    _tell(session, coach.slack_user_id, coach_assigned_message(notice), f"{keyed}:coach", now)
-    _tell(session, participant, coachee_assigned_message(notice), f"{keyed}:participant", now)
+        _tell(session, previous.slack_user_id, CoachRemoved(notice), f"{keyed}:old", now)
+    _tell(session, coach.slack_user_id, CoachAssigned(notice), f"{keyed}:coach", now)
+    _tell(session, participant, CoacheeAssigned(notice), f"{keyed}:participant", now)
     return _change(enrolment, previous)
 
 
@@ -133,12 +132,12 @@ def remove_coach(
     event = _audit(session, enrolment, before, actor, now)
     if previous.slack_user_id:
         key = f"coach-assignment:{event.id}:old"
-        _tell(session, previous.slack_user_id, coach_removed_message(notice), key, now)
+        _tell(session, previous.slack_user_id, CoachRemoved(notice), key, now)
         key = f"coach-assignment:{event.id}:participant"
         _tell(
             session,
             notice.participant_slack_user_id,
-            coachee_coach_removed_message(notice),
+            CoacheeCoachRemoved(notice),
             key,
             now,
         )
@@ -191,7 +190,7 @@ def _notice(enrolment: Enrolment) -> AssignmentNotice:
     )
 
 
-def _tell(session: Session, recipient: str, message: Message, key: str, now: datetime) -> None:
+def _tell(session: Session, recipient: str, message: object, key: str, now: datetime) -> None:
     outbox.enqueue(
         session,
         recipient=recipient,

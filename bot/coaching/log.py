@@ -20,13 +20,12 @@ from bot.coaching.allowance import (
     local_today,
     sessions_used,
 )
+from bot.coaching.messages import MAX_NOTE_LENGTH, LogField, LogForm, LoggedForYou
 from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.people import SlackProfile, person_by_slack_id, person_from_slack
 from bot.core.timefmt import format_day
-from bot.slack.blocks.coaching import MAX_NOTE_LENGTH, LogForm, logged_for_you_message
-from bot.slack.ids.coaching import BlockId
 from db.enums import EnrolmentStatus, OutboundState, Role
 from db.models import CoachingSession, Enrolment, OutboundMessage, Person
 
@@ -100,7 +99,7 @@ def log_coaching_session(
     if note is not None and len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput(
             f"Keep the note to {MAX_NOTE_LENGTH} characters (logistics only, not what was discussed).",
-            field=BlockId.NOTE,
+            field=LogField.NOTE,
         )
     duplicate = session.scalar(
         select(CoachingSession.id).where(
@@ -114,7 +113,7 @@ def log_coaching_session(
     if duplicate is not None:
         raise InvalidInput(
             f"A session with that coach on {_day(held_on)} is already logged.",
-            field=BlockId.DATE,
+            field=LogField.DATE,
         )
     if coach_person is None and coach.slack_user_id:
         coach_person = person_from_slack(
@@ -157,7 +156,7 @@ def log_coaching_session(
             session,
             recipient=participant,
             kind=LOGGED_KIND,
-            message=logged_for_you_message(status, held_on, actor),
+            message=LoggedForYou(status, held_on, actor),
             due_at=now,
             idempotency_key=f"coaching-logged:{row.id}",
             enrolment_id=enrolment.id,
@@ -170,7 +169,7 @@ def _day(day: date) -> str:
 
 
 def _checked_date(enrolment: Enrolment, held_on: date | None, today: date, used: int) -> date:
-    field = BlockId.DATE
+    field = LogField.DATE
     if held_on is None:
         raise InvalidInput("Pick the date the session was held.", field=field)
     if held_on > today:
@@ -217,19 +216,19 @@ def _check_coach(
     if coach.slack_user_id:
         if coach.slack_user_id == enrolment.person.slack_user_id:
             raise InvalidInput(
-                "The coach can't be the participant: pick the coach.", field=BlockId.COACH_USER
+                "The coach can't be the participant: pick the coach.", field=LogField.COACH_USER
             )
         person = person_by_slack_id(session, coach.slack_user_id)
         return person, person.name if person else name
     if name is None:
         raise InvalidInput(
             "Say who the coach was: pick them in Slack, or type their name if they aren't here.",
-            field=BlockId.COACH_NAME,
+            field=LogField.COACH_NAME,
         )
     if len(name) > MAX_COACH_NAME_LENGTH:
         raise InvalidInput(
             f"Keep the coach's name to {MAX_COACH_NAME_LENGTH} characters.",
-            field=BlockId.COACH_NAME,
+            field=LogField.COACH_NAME,
         )
     return None, name
 

@@ -18,13 +18,13 @@ from bot.coaching.allowance import (
     behind,
     coaching_status,
     start_expected_by,
-    zone_of,
 )
+from bot.coaching.messages import CoachingNudge
 from bot.core import outbox
 from bot.core.months import add_months
+from bot.core.people import zone_of
 from bot.reminders.leave import away_or_on_leave
 from bot.reminders.policy import policy_or_default
-from bot.slack.blocks.coaching import nudge_message
 from db.enums import EnrolmentStatus, OutboundState
 from db.models import (
     CoachingSession,
@@ -113,7 +113,7 @@ def owe_coaching_nudges(session: Session, now: datetime) -> int:
             session,
             recipient=str(enrolment.person.slack_user_id),
             kind=NUDGE_KIND,
-            message=nudge_message(status, kind),
+            message=CoachingNudge(status, kind),
             due_at=now,
             idempotency_key=key,
             enrolment_id=enrolment.id,

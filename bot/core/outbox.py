@@ -2,12 +2,22 @@
 
 Rows are added in the same transaction as the change that causes them, so a rolled-back change
 never sends anything and a crash never loses a message; the clock process sends what is due.
+
+Areas know nothing of Block Kit: what they owe is plain data, a frozen dataclass per kind of
+message (a `Notice`, a reminder, a digest...). The Slack layer installs the one renderer that turns
+such data into a Slack payload (`install_renderer`, called by `bot.slack.rendering.install` when
+a process starts), and `enqueue` renders at once, storing the payload itself. Rendering when the
+row is written, not when it is sent, keeps the promise exact: the row holds the very message that
+will go out, so a template or code change between owing and sending cannot alter a message already
+owed, reconciliation can compare what Slack has against what was stored, and the clock process can
+send rows without knowing what kind of message they are. A process that owes a message with no
+renderer installed has a wiring bug, and fails loudly rather than owing an empty message.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +25,6 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.slack.blocks import Message
 from db.enums import OutboundState
 from db.models import OutboundMessage
 
@@ -57,12 +66,31 @@ class Attachment:
         )
 
 
+PayloadRenderer = Callable[[object], dict[str, Any]]
+_renderer: PayloadRenderer | None = None
+
+
+def install_renderer(renderer: PayloadRenderer) -> None:
+    """Set how owed messages (plain data) become Slack payloads; the Slack layer calls this."""
+    global _renderer
+    _renderer = renderer
+
+
+def render_payload(message: object) -> dict[str, Any]:
+    """The Slack payload (text, blocks, metadata) for an owed message."""
+    if _renderer is None:
+        raise RuntimeError(
+            "no message renderer is installed: call bot.slack.rendering.install() at start-up"
+        )
+    return _renderer(message)
+
+
 def enqueue(
     session: Session,
     *,
     recipient: str,
     kind: str,
-    message: Message,
+    message: object,
     due_at: datetime,
     idempotency_key: str,
     attachments: Sequence[Attachment] = (),
@@ -75,7 +103,7 @@ def enqueue(
     )
     if existing is not None:
         return None
-    payload: dict[str, Any] = message.as_kwargs()
+    payload = render_payload(message)
     if attachments:
         payload["files"] = [attachment.as_dict() for attachment in attachments]
     row = OutboundMessage(
@@ -98,7 +126,7 @@ class Owed:
 
     recipient: str
     kind: str
-    message: Message
+    message: object
     due_at: datetime
     idempotency_key: str
     session_id: int | None = None
@@ -140,7 +168,7 @@ def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
                 "kind": item.kind,
                 "due_at": item.due_at,
                 "idempotency_key": item.idempotency_key,
-                "payload": item.message.as_kwargs(),
+                "payload": render_payload(item.message),
                 "session_id": item.session_id,
                 "enrolment_id": item.enrolment_id,
             }

@@ -5,18 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.audit import record_change
 from bot.core.errors import NotFound
-from db.models import Person
+from db.models import Enrolment, Person
 
 
 def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
     """The person with this Slack account, if the bot knows them."""
     return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+
+
+def zone_of(enrolment: Enrolment) -> ZoneInfo:
+    """The participant's Slack time zone, else their programme's."""
+    for name in (enrolment.person.slack_tz, enrolment.cohort.programme.timezone):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (KeyError, ValueError):
+                continue
+    return ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,11 @@ def format_day(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
 
 
+def day_with_year(day: date) -> str:
+    """'Tue 4 Jul 2017'."""
+    return f"{format_day(day)} {day.year}"
+
+
 def format_when(instant: datetime, tz: ZoneInfo) -> str:
     """'Tue 4 Jul, 10:00' in `tz`."""
     if instant.tzinfo is None:

@@ -18,17 +18,10 @@ from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.months import add_months
+from bot.enrolment.messages import PlaceOffer, WaitingFacts, WelcomeFacts, WelcomeSession
 from bot.programmes.calendar import person_timetable, timetable_ics
 from bot.programmes.invitations import ensure_invitations
 from bot.programmes.programmes import programme_zone
-from bot.slack.blocks.enrolment import (
-    WaitingFacts,
-    WelcomeFacts,
-    WelcomeSession,
-    place_offer_message,
-    waiting_list_message,
-    welcome_message,
-)
 from db.enums import EnrolmentStatus, SessionStatus
 from db.models import SYSTEM_ACTOR, Cohort, Enrolment, Person
 
@@ -366,7 +359,7 @@ def _owe_welcome(session: Session, enrolment: Enrolment, cohort: Cohort, now: da
         session,
         recipient=person.slack_user_id,
         kind="welcome",
-        message=welcome_message(facts),
+        message=facts,
         due_at=now,
         idempotency_key=f"welcome:{enrolment.id}:{enrolment.enrolled_at.isoformat()}",
         attachments=[ics],
@@ -389,7 +382,7 @@ def _owe_waiting_notice(
         session,
         recipient=person.slack_user_id,
         kind="waiting_list",
-        message=waiting_list_message(facts),
+        message=facts,
         due_at=now,
         idempotency_key=f"waiting:{enrolment.id}:{now.isoformat()}",
         enrolment_id=enrolment.id,
@@ -404,7 +397,7 @@ def _owe_place_offer(session: Session, enrolment: Enrolment, cohort: Cohort, now
         session,
         recipient=person.slack_user_id,
         kind="place_offer",
-        message=place_offer_message(
+        message=PlaceOffer(
             enrolment_id=enrolment.id,
             programme_name=cohort.programme.name,
             cohort_name=cohort.name,

@@ -14,8 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.core import outbox
+from bot.core.anonymity import MIN_GROUP
 from bot.core.audit import record_change
 from bot.core.errors import CohortbotError, InvalidInput, NotFound
+from bot.core.notice import Notice
+from bot.core.render import render
 from bot.core.tables import to_csv
 from bot.evaluations.confidence import ConfidenceChange, confidence_change
 from bot.evaluations.export import response_table
@@ -33,7 +36,6 @@ from bot.evaluations.results import (
     response_rates,
 )
 from bot.programmes.programmes import cohort_label, find_session, only_cohort, resolve_cohort
-from bot.slack.blocks.evaluation_results import export_file_message
 from db.enums import EvaluationRequestState
 from db.models import Cohort, Enrolment, EvaluationForm, EvaluationRequest, Person, ProgrammeSession
 
@@ -330,7 +332,7 @@ def export_responses(
         session,
         recipient=recipient,
         kind="evaluation_export",
-        message=export_file_message(export),
+        message=Notice(render("evaluations/results_export_file.j2", e=export, min_group=MIN_GROUP)),
         due_at=now,
         idempotency_key=f"evaluation-export:{recipient}:{now.isoformat()}:{request_key}",
         attachments=[

@@ -16,14 +16,13 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.coaching.allowance import zone_of
 from bot.core.errors import CohortbotError, InvalidInput, NotFound, PermissionDenied
+from bot.core.people import zone_of
 from bot.core.timefmt import format_when
 from bot.evaluations.forms import labels_for
 from bot.evaluations.pages import split_pages
 from bot.evaluations.requests import cancel_owed
 from bot.programmes.programmes import programme_zone
-from bot.slack.ids.evaluations import question_block_id
 from db.enums import EvaluationRequestState, QuestionPurpose, QuestionType, SessionKind
 from db.models import (
     EvaluationAnswer,
@@ -40,6 +39,11 @@ RawAnswer = str | Sequence[str] | None
 CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
 # Slack's longest text input; also the limit of a free-text question that sets none.
 MAX_FREE_TEXT = 3000
+
+
+def question_field(question_key: str) -> str:
+    """The name of the answer field for the form question `question_key` (its input block's id)."""
+    return f"evaluation.q.{question_key}"
 
 
 class AlreadySent(CohortbotError):
@@ -114,7 +118,7 @@ class Question:
     @property
     def block_id(self) -> str:
         """The input block holding this question's answer."""
-        return question_block_id(self.key)
+        return question_field(self.key)
 
     @property
     def text_limit(self) -> int:

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, joinedload
 from bot.core import outbox
 from bot.core.anonymity import enough
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
+from bot.evaluations.messages import MAX_COMMITMENT_NOTE_LENGTH as MAX_NOTE_LENGTH
+from bot.evaluations.messages import FollowUpFacts
 from bot.evaluations.requests import ASKED_STATUSES, working_moment
 from bot.programmes.programmes import programme_zone
 from bot.reminders.leave import away_or_on_leave
-from bot.slack.blocks.commitments import MAX_NOTE_LENGTH, FollowUpFacts, follow_up_message
 from db.enums import (
     CommitmentProgress,
     EvaluationRequestState,
@@ -173,7 +174,7 @@ def _ask(
         session,
         recipient=str(enrolment.person.slack_user_id),
         kind=FOLLOW_UP_KIND,
-        message=follow_up_message(_facts(session, follow_up)),
+        message=_facts(session, follow_up),
         due_at=working_moment(enrolment, now),
         idempotency_key=follow_up_key(follow_up.id),
         session_id=programme_session.id,

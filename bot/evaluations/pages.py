@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from bot.core.mrkdwn import escape
-from bot.slack.blocks import MAX_VIEW_BLOCKS, sections
+from bot.core.slack_limits import MAX_VIEW_BLOCKS, section_chunks
 
 # Context lines: the anonymity line (first page only), the "Page n of m" line, and room for a
 # notice saying why someone is sent back to a page.
@@ -38,7 +38,7 @@ def intro_blocks(intro: str | None) -> int:
     Counted as shown, escaped: '&' becomes '&amp;', so the intro can need more sections than its
     own length suggests.
     """
-    return len(sections(escape(intro))) if intro else 0
+    return len(section_chunks(escape(intro))) if intro else 0
 
 
 def needs_heading(previous: Sectioned | None, question: Sectioned) -> bool:

@@ -14,13 +14,13 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from bot.coaching.allowance import zone_of
 from bot.core import outbox
+from bot.core.people import zone_of
 from bot.core.timefmt import format_day
 from bot.evaluations.forms import Milestone, reminder_after_days, window_days
+from bot.evaluations.messages import RequestFacts
 from bot.reminders.leave import away_or_on_leave, back_on
 from bot.reminders.policy import policy_or_default
-from bot.slack.blocks.evaluation_requests import RequestFacts, request_message
 from db.enums import (
     AttendanceStatus,
     EnrolmentStatus,
@@ -145,7 +145,7 @@ def _owe_request_dm(session: Session, request: EvaluationRequest) -> None:
         session,
         recipient=str(request.enrolment.person.slack_user_id),
         kind=REQUEST_KIND,
-        message=request_message(_message_facts(request, reminder=False)),
+        message=_message_facts(request, reminder=False),
         due_at=request.opened_at,
         idempotency_key=request_key(request.id),
         session_id=request.session_id,
@@ -332,7 +332,7 @@ def remind_open_requests(session: Session, now: datetime) -> int:
             session,
             recipient=slack_user_id,
             kind=REMINDER_KIND,
-            message=request_message(_message_facts(request, reminder=True)),
+            message=_message_facts(request, reminder=True),
             due_at=now,
             idempotency_key=reminder_key(request.id),
             session_id=request.session_id,

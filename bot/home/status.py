@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core.roles import roles_of
-from bot.slack.blocks.general import StatusFacts
 from db.models import Programme
+
+
+@dataclass(frozen=True)
+class StatusFacts:
+    """What `/cohort status` reports."""
+
+    version: str
+    database: str
+    roles: Sequence[str]
+    programme_count: int
 
 
 def cohortbot_version() -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.months import add_months
+from bot.programmes.fields import Field
 from db.models import Cohort, Programme, ProgrammeSession
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -129,7 +130,7 @@ def list_programmes(session: Session) -> list[Programme]:
 
 def _check_programme(session: Session, details: ProgrammeDetails, programme_id: int | None) -> None:
     if not details.name.strip():
-        raise InvalidInput("Give the programme a name.", field="name")
+        raise InvalidInput("Give the programme a name.", field=Field.NAME)
     wanted = details.name.strip().casefold()
     clash = next(
         (
@@ -140,17 +141,19 @@ def _check_programme(session: Session, details: ProgrammeDetails, programme_id: 
         None,
     )
     if clash is not None:
-        raise InvalidInput(f"There is already a programme called '{clash.name}'.", field="name")
+        raise InvalidInput(f"There is already a programme called '{clash.name}'.", field=Field.NAME)
     if details.length_months < 1:
-        raise InvalidInput("The length must be at least 1 month.", field="length_months")
+        raise InvalidInput("The length must be at least 1 month.", field=Field.LENGTH_MONTHS)
     if details.coaching_allowance < 0:
-        raise InvalidInput("The coaching allowance cannot be negative.", field="coaching_allowance")
+        raise InvalidInput(
+            "The coaching allowance cannot be negative.", field=Field.COACHING_ALLOWANCE
+        )
     try:
         ZoneInfo(details.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
             f"'{details.timezone}' is not a time zone I know (such as Europe/London).",
-            field="timezone",
+            field=Field.TIMEZONE,
         ) from None
 
 
@@ -212,18 +215,20 @@ def save_cohort(
     actor: str,
     now: datetime,
 ) -> Cohort:
-    """Create a cohort of a programme (`cohort_id` None) or change one; audited."""
+    """Create a cohort of a programme (`cohort_id` None) or change one; audited, offering nothing."""
+    # Freed places are enrolment's to offer, and it builds on this module: a coordinator's change
+    # goes through `bot.enrolment.cohorts.save_cohort`, which saves here and then offers them.
     name = details.name.strip()
     if not name:
-        raise InvalidInput("Give the cohort a name.", field="name")
+        raise InvalidInput("Give the cohort a name.", field=Field.NAME)
     programme = session.get_one(Programme, programme_id)
     for other in programme.cohorts:
         if other.id != cohort_id and other.name.casefold() == name.casefold():
             raise InvalidInput(
-                f"{programme.name} already has a cohort called '{other.name}'.", field="name"
+                f"{programme.name} already has a cohort called '{other.name}'.", field=Field.NAME
             )
     if details.capacity < 1:
-        raise InvalidInput("The capacity must be at least 1.", field="capacity")
+        raise InvalidInput("The capacity must be at least 1.", field=Field.CAPACITY)
     if cohort_id is None:
         cohort, before = Cohort(programme=programme), None
         session.add(cohort)
@@ -241,11 +246,6 @@ def save_cohort(
         after=cohort_snapshot(cohort),
         now=now,
     )
-    if before is not None and details.capacity > before["capacity"]:
-        # Imported here: enrolment builds on this module. New places go to the waiting list first.
-        from bot.enrolment.enrolment import offer_free_places
-
-        offer_free_places(session, cohort_id=cohort.id, now=now)
     return cohort
 
 

@@ -16,12 +16,13 @@ from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.dates import local_instant, parse_date, parse_time
 from bot.core.errors import CohortbotError, InvalidInput
+from bot.core.notice import Notice
 from bot.core.people import person_by_slack_id
 from bot.core.render import render
 from bot.core.timefmt import format_day, format_when
+from bot.programmes.fields import Field
 from bot.programmes.invitations import ensure_invitations, prune_invitations
 from bot.programmes.programmes import programme_window, programme_zone
-from bot.slack.blocks import mrkdwn_notice
 from db.enums import EnrolmentStatus, SessionChangeKind, SessionKind, SessionStatus
 from db.models import ActionLearningGroup, Cohort, Person, ProgrammeSession, SessionChange
 
@@ -60,14 +61,14 @@ class SessionDetails:
 
 
 _LABELS = {
-    "start_date": "Start date",
-    "start_time": "Start time",
-    "end_date": "End date",
-    "end_time": "End time",
+    Field.START_DATE: "Start date",
+    Field.START_TIME: "Start time",
+    Field.END_DATE: "End date",
+    Field.END_TIME: "End time",
 }
 
 
-def _read(parse: Callable[[str, str], _T], text: str, field: str) -> _T:
+def _read(parse: Callable[[str, str], _T], text: str, field: Field) -> _T:
     try:
         return parse(text, field)
     except InvalidInput as error:
@@ -81,10 +82,10 @@ def read_times(
     start_date: str, start_time: str, end_date: str, end_time: str, tz: ZoneInfo
 ) -> tuple[datetime, datetime]:
     """Start and end from what was typed or picked; impossible dates and end-before-start refused."""
-    start_day = _read(parse_date, start_date, "start_date")
-    starts = local_instant(start_day, _read(parse_time, start_time, "start_time"), tz)
-    end_day = _read(parse_date, end_date, "end_date") if end_date.strip() else start_day
-    ends = local_instant(end_day, _read(parse_time, end_time, "end_time"), tz)
+    start_day = _read(parse_date, start_date, Field.START_DATE)
+    starts = local_instant(start_day, _read(parse_time, start_time, Field.START_TIME), tz)
+    end_day = _read(parse_date, end_date, Field.END_DATE) if end_date.strip() else start_day
+    ends = local_instant(end_day, _read(parse_time, end_time, Field.END_TIME), tz)
     check_times(starts, ends)
     return starts, ends
 
@@ -92,7 +93,7 @@ def read_times(
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
     """Refuse an end that is not after the start, naming the end field."""
     if ends_at <= starts_at:
-        field = "end_date" if ends_at.date() < starts_at.date() else "end_time"
+        field = Field.END_DATE if ends_at.date() < starts_at.date() else Field.END_TIME
         raise InvalidInput("The end must be after the start.", field=field)
 
 
@@ -202,12 +203,12 @@ def save_session(
     """Add a session (`session_id` None) or edit one; `NeedsConfirmation` for unaccepted warnings."""
     cohort = session.get_one(Cohort, cohort_id)
     if not details.title.strip():
-        raise InvalidInput("Give the session a title.", field="title")
+        raise InvalidInput("Give the session a title.", field=Field.TITLE)
     check_times(details.starts_at, details.ends_at)
     if details.group_id is not None:
         group = session.get(ActionLearningGroup, details.group_id)
         if group is None or group.cohort_id != cohort_id:
-            raise InvalidInput("That group is not in this cohort.", field="audience")
+            raise InvalidInput("That group is not in this cohort.", field=Field.AUDIENCE)
     if session_id is None:
         row, before = ProgrammeSession(cohort_id=cohort_id), None
     else:
@@ -257,7 +258,7 @@ def _tell_invited(
             session,
             recipient=slack_user_id,
             kind=kind,
-            message=mrkdwn_notice(text),
+            message=Notice(text),
             due_at=change.changed_at,
             idempotency_key=f"{kind}:{change.id}:{enrolment.id}",
             session_id=row.id,
@@ -294,7 +295,7 @@ def _record(
 
 def _require_reason(reason: str) -> str:
     if not reason.strip():
-        raise InvalidInput("Say why, so the people invited know.", field="reason")
+        raise InvalidInput("Say why, so the people invited know.", field=Field.REASON)
     return reason.strip()
 
 

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.coaching.allowance import zone_of
 from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.months import add_months
-from bot.core.people import person_by_slack_id
-from bot.slack.blocks.participation import day_with_year
+from bot.core.people import person_by_slack_id, zone_of
+from bot.core.timefmt import day_with_year
 from db.enums import (
     EnrolmentStatus,
     LeaveKind,

@@ -19,15 +19,15 @@ from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput
 from bot.core.mrkdwn import Mrkdwn, mention
+from bot.core.notice import Notice
 from bot.core.render import render
 from bot.core.roles import role_holders
 from bot.core.timefmt import format_when
 from bot.programmes.programmes import find_programme, programme_zone
+from bot.reminders.messages import ReminderFollowUp
 from bot.reminders.policy import ReminderPolicy, point, policy_or_default
 from bot.reminders.reminders import reachable, reminder_moment
 from bot.reminders.rsvp import person_zone, reminder_view
-from bot.slack.blocks import mrkdwn_notice
-from bot.slack.blocks.participation import follow_up_message
 from db.enums import (
     EnrolmentStatus,
     OutboundState,
@@ -209,7 +209,7 @@ def owe_follow_ups(session: Session, now: datetime) -> int:
             session,
             recipient=str(invitation.enrolment.person.slack_user_id),
             kind=outbox.SESSION_REMINDER_KIND,
-            message=follow_up_message(reminder_view(session, invitation, now, tz)),
+            message=ReminderFollowUp(reminder_view(session, invitation, now, tz)),
             due_at=moment,
             idempotency_key=key,
             session_id=programme_session.id,
@@ -235,7 +235,7 @@ def _coordinator_alert(
             session,
             recipient=recipient,
             kind=kind,
-            message=mrkdwn_notice(text),
+            message=Notice(text),
             due_at=now,
             idempotency_key=f"{key}:{recipient}",
             session_id=programme_session.id,

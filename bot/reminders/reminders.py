@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.core import outbox
 from bot.core.working_hours import WorkingHours
+from bot.reminders.messages import SessionReminder
 from bot.reminders.policy import (
     DEFAULT_DAYS,
     ReminderPoint,
@@ -26,7 +27,6 @@ from bot.reminders.policy import (
     policy_or_default,
 )
 from bot.reminders.rsvp import alternative_dates, reminder_view
-from bot.slack.blocks.reminders import reminder_message
 from db.enums import EnrolmentStatus, RsvpStatus, SessionNotificationPreference, SessionStatus
 from db.models import (
     Cohort,
@@ -219,7 +219,7 @@ def owe_due_reminders(session: Session, now: datetime) -> int:
             outbox.Owed(
                 recipient=reminder.recipient,
                 kind=REMINDER_KIND,
-                message=reminder_message(
+                message=SessionReminder(
                     reminder_view(
                         session,
                         invitations[reminder.invitation_id],

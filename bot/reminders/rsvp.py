@@ -13,12 +13,12 @@ from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.mrkdwn import mention
+from bot.core.notice import Notice
 from bot.core.render import render
 from bot.core.roles import role_holders
 from bot.core.timefmt import format_when
-from bot.slack.blocks import mrkdwn_notice
-from bot.slack.blocks.reminders import ReminderView
-from bot.slack.ids.reminders import BlockId
+from bot.reminders.fields import ReplyField
+from bot.reminders.messages import ReminderView
 from db.enums import Role, RsvpStatus, SessionStatus
 from db.models import Invitation, ProgrammeSession
 
@@ -53,7 +53,7 @@ def record_reply(
         raise InvalidInput("That session has been cancelled, so there is nothing to reply to.")
     reason = (reason or "").strip() or None
     if not attending and reason is None:
-        raise InvalidInput("Please say briefly why you can't come.", field=BlockId.REASON)
+        raise InvalidInput("Please say briefly why you can't come.", field=ReplyField.REASON)
     before = {"rsvp": invitation.rsvp.value, "reason": invitation.rsvp_reason}
     invitation.rsvp = RsvpStatus.ATTENDING if attending else RsvpStatus.NOT_ATTENDING
     invitation.rsvp_reason = None if attending else reason
@@ -167,7 +167,7 @@ def alert_coordinators_of_absence(
             session,
             recipient=coordinator,
             kind=ABSENCE_ALERT_KIND,
-            message=mrkdwn_notice(text),
+            message=Notice(text),
             due_at=now,
             idempotency_key=f"{ABSENCE_ALERT_KIND}:{invitation.id}:{now.isoformat()}:{coordinator}",
             session_id=invitation.session_id,

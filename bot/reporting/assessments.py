@@ -22,9 +22,9 @@ from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.labels import LEVEL_LABELS, READINESS_LABELS
 from bot.programmes.invitations import session_applies_to
 from bot.programmes.programmes import programme_zone
+from bot.reminders.messages import SessionReminder
 from bot.reminders.rsvp import person_zone, reminder_view
-from bot.slack.blocks.reminders import reminder_message
-from bot.slack.ids.assessments import Field
+from bot.reporting.assessment_fields import AssessmentField
 from db.enums import EnrolmentStatus, Level, Readiness, Role, SessionKind, SessionStatus
 from db.models import (
     AssessmentResult,
@@ -169,9 +169,9 @@ def record_assessment(
     if entry.assessed_on is not None and entry.assessed_on > today:
         raise InvalidInput(
             "That date is in the future: record an assessment once it has happened.",
-            field=Field.DATE,
+            field=AssessmentField.DATE,
         )
-    panel = _text(entry.panel, MAX_PANEL_LENGTH, Field.PANEL, "the panel")
+    panel = _text(entry.panel, MAX_PANEL_LENGTH, AssessmentField.PANEL, "the panel")
     row = AssessmentResult(enrolment=enrolment, panel=panel, recorded_by=actor)
     if entry.attended:
         _grade(row, entry)
@@ -205,19 +205,25 @@ def record_assessment(
 
 def _grade(row: AssessmentResult, entry: AssessmentEntry) -> None:
     if entry.assessed_on is None:
-        raise InvalidInput("Pick the date of the assessment.", field=Field.DATE)
+        raise InvalidInput("Pick the date of the assessment.", field=AssessmentField.DATE)
     if entry.readiness is None:
-        raise InvalidInput("Choose how ready they are for a director role.", field=Field.READINESS)
+        raise InvalidInput(
+            "Choose how ready they are for a director role.", field=AssessmentField.READINESS
+        )
     if entry.performance is None:
         raise InvalidInput(
-            "Choose their performance (low, medium or high).", field=Field.PERFORMANCE
+            "Choose their performance (low, medium or high).", field=AssessmentField.PERFORMANCE
         )
     if entry.potential is None:
-        raise InvalidInput("Choose their potential (low, medium or high).", field=Field.POTENTIAL)
+        raise InvalidInput(
+            "Choose their potential (low, medium or high).", field=AssessmentField.POTENTIAL
+        )
     unknown = [area for area in entry.development_areas if area not in DEVELOPMENT_AREAS]
     if unknown:
-        raise InvalidInput("Choose development areas from the list.", field=Field.AREAS)
-    other = _text(entry.other_areas, MAX_OTHER_AREAS_LENGTH, Field.OTHER_AREAS, "other areas")
+        raise InvalidInput("Choose development areas from the list.", field=AssessmentField.AREAS)
+    other = _text(
+        entry.other_areas, MAX_OTHER_AREAS_LENGTH, AssessmentField.OTHER_AREAS, "other areas"
+    )
     extra = [part.strip() for part in (other or "").split(",") if part.strip()]
     row.assessed_on = entry.assessed_on
     row.readiness = entry.readiness
@@ -229,10 +235,12 @@ def _grade(row: AssessmentResult, entry: AssessmentEntry) -> None:
 
 def _reason(entry: AssessmentEntry) -> str:
     if entry.reason not in NON_ATTENDANCE_REASONS:
-        raise InvalidInput("Choose why they did not attend.", field=Field.REASON)
-    note = _text(entry.reason_note, MAX_NOTE_LENGTH, Field.REASON_NOTE, "the note")
+        raise InvalidInput("Choose why they did not attend.", field=AssessmentField.REASON)
+    note = _text(entry.reason_note, MAX_NOTE_LENGTH, AssessmentField.REASON_NOTE, "the note")
     if entry.reason == "other" and note is None:
-        raise InvalidInput("Say briefly what the other reason was.", field=Field.REASON_NOTE)
+        raise InvalidInput(
+            "Say briefly what the other reason was.", field=AssessmentField.REASON_NOTE
+        )
     label = NON_ATTENDANCE_REASONS[entry.reason]
     return f"{label}: {note}" if note else label
 
@@ -291,7 +299,7 @@ def offer_another_date(
     _require_coordinator(roles)
     enrolment = _assessable(session, enrolment_id)
     target = session.get(ProgrammeSession, session_id)
-    field_id = Field.OFFER_SESSION
+    field_id = AssessmentField.OFFER_SESSION
     if target is None:
         raise NotFound(f"No session #{session_id}.")
     if target.kind != SessionKind.ASSESSMENT:
@@ -324,7 +332,7 @@ def offer_another_date(
         session,
         recipient=recipient,
         kind=OFFER_KIND,
-        message=reminder_message(view),
+        message=SessionReminder(view),
         due_at=now,
         idempotency_key=f"{OFFER_KIND}:{invitation.id}",
         session_id=target.id,

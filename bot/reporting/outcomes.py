@@ -21,9 +21,7 @@ from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.labels import OUTCOME_LABELS
 from bot.core.people import person_by_slack_id
 from bot.core.roles import role_holders
-from bot.slack.blocks import Message
-from bot.slack.blocks.outcomes import confirmed_message, rejected_message, reported_message
-from bot.slack.ids.outcomes import Field
+from bot.reporting.outcome_fields import OutcomeField as Field
 from db.enums import EnrolmentStatus, OutcomeKind, Role
 from db.models import Enrolment, Outcome, Person
 
@@ -76,6 +74,31 @@ class ConfirmedOutcome:
     kind: OutcomeKind
     started_on: date | None
     confirmed_at: datetime
+
+
+@dataclass(frozen=True)
+class OutcomeReported:
+    """Owed to each coordinator: a participant reported a new role, to confirm or reject."""
+
+    line: OutcomeLine
+
+
+@dataclass(frozen=True)
+class OutcomeConfirmed:
+    """Owed to the participant: their new role is confirmed and counts."""
+
+    line: OutcomeLine
+
+
+@dataclass(frozen=True)
+class OutcomeRejected:
+    """Owed to the participant: their report was not accepted, and why."""
+
+    line: OutcomeLine
+    reason: str
+
+
+OutcomeNews = OutcomeConfirmed | OutcomeRejected
 
 
 def line_of(outcome: Outcome) -> OutcomeLine:
@@ -197,7 +220,7 @@ def record_outcome(
         now=now,
     )
     if not confirmed:
-        message = reported_message(line_of(outcome))
+        message = OutcomeReported(line_of(outcome))
         for coordinator in role_holders(session)[Role.COORDINATOR]:
             outbox.enqueue(
                 session,
@@ -264,7 +287,7 @@ def confirm_outcome(
         after={"confirmed_by": actor},
         now=now,
     )
-    _tell(session, outcome, CONFIRMED_KIND, confirmed_message(line_of(outcome)), now)
+    _tell(session, outcome, CONFIRMED_KIND, OutcomeConfirmed(line_of(outcome)), now)
     return outcome
 
 
@@ -292,13 +315,15 @@ def reject_outcome(
         after={"rejected_because": cleaned},
         now=now,
     )
-    _tell(session, outcome, REJECTED_KIND, rejected_message(line, cleaned), now)
+    _tell(session, outcome, REJECTED_KIND, OutcomeRejected(line, cleaned), now)
     session.delete(outcome)
     session.flush()
     return line
 
 
-def _tell(session: Session, outcome: Outcome, kind: str, message: Message, now: datetime) -> None:
+def _tell(
+    session: Session, outcome: Outcome, kind: str, message: OutcomeNews, now: datetime
+) -> None:
     recipient = outcome.person.slack_user_id
     if recipient is None:
         return

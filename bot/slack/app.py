@@ -11,7 +11,6 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-import handlers
 from bot.core import event_log
 from bot.core.clock import Clock, system_clock
 from bot.core.settings import Settings
@@ -26,10 +25,14 @@ def create_app(
     *,
     session_factory: sessionmaker[Session],
     client: WebClient,
+    register_listeners: Callable[[App], None],
     clock: Clock = system_clock,
     socket_mode: bool = False,
 ) -> App:
-    """Build the Bolt app; over HTTP every request must carry Slack's signature."""
+    """Build the Bolt app; over HTTP every request must carry Slack's signature.
+
+    The listeners are passed in (`handlers.register`) because they sit above this layer.
+    """
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
@@ -60,5 +63,5 @@ def create_app(
 
     app.use(provide_services)
     app.use(ignore_event_retries)
-    handlers.register(app)
+    register_listeners(app)
     return app

@@ -77,12 +77,12 @@ class Observation:
 
     @overload
     def wait_for(
-        self, predicate_or_method: Callable[[], T], timeout: float = 5.0, *, count: int = 1
+        self, predicate_or_method: Callable[[], T | None], timeout: float = 5.0, *, count: int = 1
     ) -> T: ...
 
     def wait_for(
         self,
-        predicate_or_method: CallMatcher | Callable[[], T],
+        predicate_or_method: CallMatcher | Callable[[], T | None],
         timeout: float = 5.0,
         *,
         count: int = 1,
@@ -92,7 +92,7 @@ class Observation:
         # taking no arguments is polled until truthy and its result returned.
         find: Callable[[], Any]
         if callable(predicate_or_method) and _takes_no_arguments(predicate_or_method):
-            condition = cast(Callable[[], T], predicate_or_method)
+            condition = cast(Callable[[], T | None], predicate_or_method)
 
             def find() -> Any:
                 result = condition()

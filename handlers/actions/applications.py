@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.applications.files import email_lookup, fetch_csv
 from bot.applications.importing import (
     placements_summary,
     plan_import,
@@ -17,6 +16,7 @@ from bot.applications.importing import (
     run_import,
 )
 from bot.slack.blocks import mrkdwn_notice, notice
+from bot.slack.files import email_lookup, fetch_csv
 from bot.slack.ids.applications import ActionId
 from handlers.errors import GuardedApp
 from handlers.request import SlackRequest

@@ -22,7 +22,7 @@ from handlers.commands import (
     enrolment,
     evaluations,
     export,
-    general,
+    home,
     outcomes,
     participation,
     programmes,
@@ -33,7 +33,7 @@ from handlers.commands.routing import CommandRequest, Route
 from handlers.errors import GuardedApp
 
 _AREA_ROUTES: tuple[Route, ...] = (
-    *general.ROUTES,
+    *home.ROUTES,
     *programmes.ROUTES,
     *applications.ROUTES,
     *enrolment.ROUTES,
@@ -48,11 +48,11 @@ _AREA_ROUTES: tuple[Route, ...] = (
     *roles.ROUTES,
 )
 CATALOGUE: tuple[catalogue.Subcommand, ...] = (
-    general.help_route(()).subcommand,
+    home.help_route(()).subcommand,
     *(route.subcommand for route in _AREA_ROUTES),
 )
 ROUTES: dict[str, Route] = {
-    route.subcommand.name: route for route in (general.help_route(CATALOGUE), *_AREA_ROUTES)
+    route.subcommand.name: route for route in (home.help_route(CATALOGUE), *_AREA_ROUTES)
 }
 
 

@@ -11,7 +11,6 @@ from bot.slack.blocks.applications import (
     ApplicationLine,
     applications_message,
     apply_view,
-    feedback_message,
     import_help_message,
     round_added_message,
     rounds_message,
@@ -147,11 +146,9 @@ def handle_feedback(request: CommandRequest) -> Message:
         request.require_coordinator(session)
         application = applications.get_application(session, request.arguments[0])
         applications.check_feedback_can_be_sent(application)
-        feedback = applications.feedback_for(application) or ""
         sent = applications.send_feedback(
             session,
             application_id=request.arguments[0],
-            message=feedback_message(application.programme, feedback),
             actor=request.user_id,
             now=request.now(),
         )

@@ -14,7 +14,7 @@ from bot.core.render import render
 from bot.home.command_catalogue import Subcommand
 from bot.programmes.programmes import find_programme, list_programmes, resolve_cohort
 from bot.reporting.digest.delivery import build_digest, send_digest_now, steering_channel
-from bot.slack.blocks import Message, mrkdwn_notice
+from bot.slack.blocks import Message, mrkdwn_notice, to_message
 from db.models import Cohort, Programme
 from handlers.commands.routing import CommandRequest, Route
 
@@ -88,7 +88,7 @@ def handle_command_report(request: CommandRequest) -> Message:
             preview=True,
             default_channel=request.services.settings.steering_channel,
         )
-    return digest.message
+    return to_message(digest.message)
 
 
 def handle_command_digest(request: CommandRequest) -> Message:

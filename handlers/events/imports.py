@@ -9,11 +9,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.applications.files import email_lookup, fetch_csv
 from bot.applications.importing import plan_import, preview, read_file
 from bot.core.errors import CohortbotError
 from bot.slack.blocks import notice
 from bot.slack.blocks.applications import import_preview_message
+from bot.slack.files import email_lookup, fetch_csv
 from handlers.request import SlackRequest
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.attendance import attendance
 from bot.attendance.attendance import Mark
 from bot.core.errors import CohortbotError, InvalidInput
-from bot.slack.blocks.attendance import record_modal
+from bot.slack.blocks.attendance import page_count, record_modal
 from bot.slack.ids.attendance import ActionId, CallbackId, reason_block, status_block
 from db.enums import AttendanceStatus
 from db.models import ProgrammeSession
@@ -60,7 +60,7 @@ def handle_view_record(
                 session.get_one(ProgrammeSession, int(metadata["session_id"])),
                 can_record=True,
             )
-            if page + 1 < register.pages:
+            if page + 1 < page_count(register):
                 next_view = record_modal(register, page + 1)
     except CohortbotError as error:
         fallback = status_block(invitation_ids[0]) if invitation_ids else ""

@@ -16,13 +16,13 @@ from bot.core.dates import parse_date
 from bot.core.errors import CohortbotError, InvalidInput
 from bot.core.mrkdwn import escape
 from bot.core.timefmt import format_when
+from bot.enrolment.cohorts import save_cohort
 from bot.programmes import timetable
 from bot.programmes.programmes import (
     CohortDetails,
     ProgrammeDetails,
     cohort_label,
     programme_zone,
-    save_cohort,
     save_programme,
 )
 from bot.slack.blocks import section

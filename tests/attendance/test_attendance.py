@@ -23,7 +23,7 @@ from db.models import (
     ProgrammeSession,
     RoleGrant,
 )
-from scheduling.attendance_ticks import TICKS
+from scheduling.attendance import TICKS
 from scheduling.clock_process import run_once
 from scheduling.delivery import deliver_due
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT

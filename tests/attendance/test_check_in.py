@@ -14,7 +14,7 @@ from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.enums import AttendanceStatus, RsvpStatus
 from db.models import AuditEvent, Invitation
-from scheduling.attendance_ticks import TICKS
+from scheduling.attendance import TICKS
 from scheduling.clock_process import run_once
 from scheduling.delivery import deliver_due
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT

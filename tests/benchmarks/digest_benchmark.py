@@ -25,8 +25,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.reporting.digest.delivery import build_digest
-from bot.reporting.digest.figures import digest_figures
+from bot.reporting.digest.gather import digest_figures
 from bot.reporting.export.workbook import build_workbook
+from bot.slack.blocks import to_message
 from db.engine import create_engine_for, make_session_factory, safe_url, unit_of_work
 from db.enums import (
     ApplicationStatus,
@@ -325,7 +326,7 @@ def _digest(session: Session) -> str:
         f"{attachment.filename} {len(attachment.content) / 1024:.0f} KiB"
         for attachment in digest.attachments
     )
-    return f"{len(digest.message.blocks)} blocks; {files}"
+    return f"{len(to_message(digest.message).blocks)} blocks; {files}"
 
 
 def _export(session: Session) -> str:

@@ -27,7 +27,7 @@ from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.enums import Role
 from db.models import CoachingSession, Enrolment
-from scheduling.coaching_ticks import nudge_coaching
+from scheduling.coaching import nudge_coaching
 from scheduling.delivery import deliver_due
 from scheduling.ticks import TICKS
 from tests.coaching.test_coaching import COACH, OTHER, at, make_cohort

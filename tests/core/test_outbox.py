@@ -102,6 +102,7 @@ def test_attachments_are_uploaded_to_the_same_dm(runtime: Runtime, standin: Slac
     message, file_share = standin.messages_in(PARTICIPANT)
     assert file_share.files and file_share.files[0]["name"] == "timetable.ics"
     assert uploaded.filename == "timetable.ics"
+    assert isinstance(ics.content, str)
     assert uploaded.content == ics.content.encode()
     assert uploaded.channels == [message.channel]
 

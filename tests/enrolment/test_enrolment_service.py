@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import InvalidInput, PermissionDenied
 from bot.enrolment import enrolment
-from bot.slack.blocks.enrolment import WelcomeFacts, WelcomeSession, welcome_message
+from bot.enrolment.messages import WelcomeFacts, WelcomeSession
+from bot.slack.blocks.enrolment import welcome_message
 from db.engine import unit_of_work
 from db.enums import EnrolmentStatus
 from db.models import AuditEvent, Cohort, Enrolment, OutboundMessage, Person, Programme

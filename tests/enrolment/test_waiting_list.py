@@ -207,7 +207,8 @@ def test_an_answered_offer_cannot_be_answered_again(
 def test_raising_the_capacity_offers_the_new_place_to_the_first_person_waiting(
     runtime: Runtime, slack: SlackSender, standin: SlackStandin
 ) -> None:
-    from bot.programmes.programmes import CohortDetails, save_cohort
+    from bot.enrolment.cohorts import save_cohort
+    from bot.programmes.programmes import CohortDetails
     from db.models import Cohort, Enrolment
 
     full_cohort_with_two_waiting(runtime, slack, standin)

@@ -19,8 +19,9 @@ from bot.evaluations.commitments import (
     owe_follow_ups,
 )
 from bot.evaluations.forms import latest_form
+from bot.evaluations.messages import FollowUpFacts
 from bot.runtime import Runtime
-from bot.slack.blocks.commitments import FollowUpFacts, follow_up_message
+from bot.slack.blocks.commitments import follow_up_message
 from bot.slack.ids.evaluations import COMMITMENT_NOTE_INPUT, ActionId, BlockId, CallbackId
 from bot.standin import SlackStandin
 from bot.standin.block_validation import check_message_blocks
@@ -44,7 +45,7 @@ from db.models import (
     ProgrammeSession,
 )
 from scheduling.delivery import deliver_due
-from scheduling.evaluation_ticks import follow_up_commitments
+from scheduling.evaluations import follow_up_commitments
 from tests.attendance.test_attendance import opened_view, press
 from tests.evaluations.test_evaluation_requests import A, B, C, D, workshop
 from tests.fixtures.bot import NOW, PARTICIPANT

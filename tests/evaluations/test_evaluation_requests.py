@@ -46,7 +46,7 @@ from db.models import (
     ProgrammeSession,
 )
 from scheduling.delivery import deliver_due
-from scheduling.evaluation_ticks import open_after_sessions
+from scheduling.evaluations import open_after_sessions
 from tests.fixtures.bot import NOW, PARTICIPANT
 from tests.support.evaluations import Q, make_form
 from tests.support.people import programme_with_session

@@ -53,7 +53,9 @@ def opened_modal(standin: SlackStandin) -> dict[str, Any]:
 
 
 def submit(standin: SlackStandin, slack: SlackSender, view_id: str, day: str | None) -> Any:
-    values = {BlockId.LAST_DAY: {LAST_DAY_INPUT: {"type": "datepicker", "selected_date": day}}}
+    values: dict[str, dict[str, dict[str, Any]]] = {
+        BlockId.LAST_DAY: {LAST_DAY_INPUT: {"type": "datepicker", "selected_date": day}}
+    }
     result = slack.interaction(standin.view_submission(view_id, user_id=PARTICIPANT, values=values))
     assert result.status == 200
     return result.json()

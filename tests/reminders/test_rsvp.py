@@ -173,6 +173,7 @@ def test_add_to_calendar_sends_the_session_as_ics(
 
     standin.wait_for("files.completeUploadExternal")
     (uploaded,) = standin.files.values()
+    assert uploaded.content is not None
     (event,) = icalendar.Calendar.from_ical(uploaded.content).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Action learning set 1"
     assert event.decoded("DTSTART") == SESSION_START

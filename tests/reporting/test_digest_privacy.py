@@ -1,6 +1,6 @@
 """The steering group's digest names nobody: not in the message, the charts' alt text or the workbook.
 
-Built from the hand-made programme of `tests.reporting.test_digest_figures`, with free text typed about
+Built from the hand-made programme of `tests.reporting.digest_dataset`, with free text typed about
 people (an outcome's role, organisation and note; an assessment's panel and reason) marked so that
 any of it leaking into the digest would be found.
 """
@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.reporting.digest.delivery import build_digest
+from bot.slack.blocks import to_message
 from db.engine import unit_of_work
 from db.enums import Level, OutcomeKind, Readiness
 from db.models import AssessmentResult, Enrolment, Outcome, Person, Programme
-from tests.reporting.test_digest_figures import COORDINATOR, NOW, build
+from tests.reporting.digest_dataset import COORDINATOR, NOW, build
 
 MARK = "Zqxj"
 NAMES = ("Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal", "Ivy", "Zed", "Applicant W0")
@@ -74,7 +75,7 @@ def everything_published(db: sessionmaker[Session]) -> str:
         add_free_text(session)
     with unit_of_work(db) as session:
         digest = build_digest(session, session.get_one(Programme, programme_id), NOW)
-    parts = [json.dumps(digest.message.as_kwargs())]
+    parts = [json.dumps(to_message(digest.message).as_kwargs())]
     for attachment in digest.attachments:
         parts += [attachment.filename, attachment.title, attachment.alt_text or ""]
         if attachment.filename.endswith(".xlsx"):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.reporting.digest.figures import digest_figures
+from bot.reporting.digest.gather import digest_figures
 from db.engine import unit_of_work
 from db.enums import (
     AttendanceStatus,

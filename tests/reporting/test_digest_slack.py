@@ -16,6 +16,7 @@ from bot.core.clock import fixed_clock
 from bot.core.settings import SettingsError, WeeklyTime, load_settings
 from bot.reporting.digest.delivery import build_digest
 from bot.runtime import Runtime
+from bot.slack.blocks import to_message
 from bot.slack.client import make_web_client
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -23,7 +24,7 @@ from db.engine import unit_of_work
 from db.enums import AttendanceStatus, RsvpStatus
 from db.models import DigestSnapshot, OutboundMessage, Programme
 from scheduling.delivery import deliver_due
-from scheduling.digest_ticks import owe_weekly_digests
+from scheduling.reporting import owe_weekly_digests
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
 from tests.support.people import programme_with_session
 
@@ -229,7 +230,7 @@ def test_a_preview_names_the_configured_channel_when_the_programme_has_none(
             session, programme, MONDAY_0900, preview=True, default_channel=STEERING
         )
 
-    shown = block_texts(digest.message.as_kwargs()["blocks"])
+    shown = block_texts(to_message(digest.message).as_kwargs()["blocks"])
     assert f"attached when the digest is posted in <#{STEERING}>" in shown
     assert "no steering channel yet" not in shown
 

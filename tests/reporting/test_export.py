@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cli.export import csv_text
 from bot.core.tables import Table, to_csv
-from bot.reporting.export.command import csv_text
 from bot.reporting.export.sheets import NOT_YET_HELD
 from bot.reporting.export.workbook import build_workbook, export_tables, write_workbook
 from db.engine import unit_of_work

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import build_parser
-from bot.reporting.export.command import run_export_command
+from bot.cli.export import run_export_command
 from bot.runtime import Runtime
 from db.engine import create_engine_for, make_session_factory, unit_of_work
 from tests.reporting.test_export import EVIL, SHEETS, seed

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.applications.files import fetch_csv
+from bot.slack.files import fetch_csv
 from bot.standin import SlackStandin
 
 MEMBER = "U0MEMBER"

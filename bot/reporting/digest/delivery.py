@@ -34,10 +34,10 @@ from bot.reporting.digest.charts import (
     talent_grid,
     talent_grid_alt_text,
 )
-from bot.reporting.digest.figures import DigestFigures, digest_figures
+from bot.reporting.digest.figures import DigestFigures
+from bot.reporting.digest.gather import digest_figures
+from bot.reporting.digest.message import DigestMessage
 from bot.reporting.export.workbook import write_workbook
-from bot.slack.blocks import Message
-from bot.slack.blocks.digest import digest_message
 from db.enums import Level, Readiness
 from db.models import DigestSnapshot, Programme
 
@@ -51,7 +51,7 @@ class Digest:
     """A digest ready to send: the message, its files, and the figures it was made from."""
 
     figures: DigestFigures
-    message: Message
+    message: DigestMessage
     attachments: tuple[Attachment, ...]
 
 
@@ -198,7 +198,7 @@ def build_digest(
         session, programme_id=programme.id, now=now, cohort_ids=cohort_ids, since=since
     )
     tz = ZoneInfo(programme.timezone)
-    message = digest_message(
+    message = DigestMessage(
         figures, tz=tz, preview=preview, posted_in=steering_channel(programme, default_channel)
     )
     attachments = () if preview else digest_attachments(figures, tz)

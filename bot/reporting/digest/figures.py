@@ -1,7 +1,8 @@
 """The figures of a programme's steering-group digest, as plain frozen dataclasses.
 
-`digest_figures` computes all of them for one programme (optionally some of its cohorts) as of
-`now`, with a fixed number of SQL statements whatever the number of participants or cohorts.
+`bot.reporting.digest.gather.digest_figures` computes all of them for one programme (optionally
+some of its cohorts) as of `now`, with a fixed number of SQL statements whatever the number of
+participants or cohorts.
 Nothing here names an individual: every figure is a count. Equality data (gender, ethnicity) and
 the other diversity breakdowns are only ever published through `bot.core.disclosure`.
 
@@ -15,11 +16,9 @@ Words used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-
-from sqlalchemy.orm import Session
 
 from bot.core.disclosure import Breakdown
 from bot.core.ratio import Ratio
@@ -289,24 +288,3 @@ class DigestFigures:
     actions: tuple[SuggestedAction, ...]
     changes: tuple[HeadlineChange, ...]
     """Against the previous DigestSnapshot; empty when there is none."""
-
-
-def digest_figures(
-    session: Session,
-    *,
-    programme_id: int,
-    now: datetime,
-    cohort_ids: Sequence[int] | None = None,
-    since: date | None = None,
-) -> DigestFigures:
-    """Every figure of the digest for `programme_id` (or its `cohort_ids`) as of `now`.
-
-    `since` limits the per-session attendance lists to sessions starting on or after that date
-    (programme time zone) and compares the headline with the last snapshot taken on or before it,
-    instead of the last one before this week. Raises `NotFound` for an unknown programme and
-    `InvalidInput` for cohorts not in it.
-    """
-    # Imported here because the modules computing each part build the dataclasses above.
-    from bot.reporting.digest.gather import gather
-
-    return gather(session, programme_id=programme_id, now=now, cohort_ids=cohort_ids, since=since)

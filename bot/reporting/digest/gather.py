@@ -1,4 +1,8 @@
-"""Computes `DigestFigures` from rows loaded once per kind (see `bot.reporting.digest.figures.digest_figures`)."""
+"""Computes `DigestFigures` (see `bot.reporting.digest.figures`) from rows loaded once per kind.
+
+Every part's module builds its own piece of `figures`, so `figures` holds only the dataclasses
+and this module alone puts the pieces together: the package's imports then have no cycle.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +26,21 @@ from bot.reporting.digest.upcoming import upcoming
 from db.enums import EnrolmentStatus
 
 
-def gather(
+def digest_figures(
     session: Session,
     *,
     programme_id: int,
     now: datetime,
-    cohort_ids: Sequence[int] | None,
-    since: date | None,
+    cohort_ids: Sequence[int] | None = None,
+    since: date | None = None,
 ) -> DigestFigures:
-    """Every figure of the digest; see `bot.reporting.digest.figures.digest_figures`."""
+    """Every figure of the digest for `programme_id` (or its `cohort_ids`) as of `now`.
+
+    `since` limits the per-session attendance lists to sessions starting on or after that date
+    (programme time zone) and compares the headline with the last snapshot taken on or before it,
+    instead of the last one before this week. Raises `NotFound` for an unknown programme and
+    `InvalidInput` for cohorts not in it.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     scope = rows.load_scope(session, programme_id, cohort_ids)

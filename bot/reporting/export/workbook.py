@@ -23,12 +23,12 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from bot.core import outbox
+from bot.core.notice import Notice
 from bot.core.tables import Cell, Table, neutralise
 from bot.core.timefmt import format_when
 from bot.evaluations.export import response_table
 from bot.programmes.programmes import cohort_label
 from bot.reporting.export import sheets
-from bot.slack.blocks import notice
 from db.models import Cohort
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -203,7 +203,7 @@ def owe_export(
         session,
         recipient=recipient,
         kind=EXPORT_KIND,
-        message=notice(f"Here is your export ({scope}), taken {format_when(now, tz)}."),
+        message=Notice.plain(f"Here is your export ({scope}), taken {format_when(now, tz)}."),
         due_at=now,
         idempotency_key=idempotency_key,
         attachments=[outbox.Attachment(filename, f"cohortbot export: {scope}", workbook)],

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.core.mrkdwn import escape
+from bot.core.notice import Notice
 
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
+# The limits are re-exported: builders and tests read them from here.
+from bot.core.slack_limits import MAX_MESSAGE_BLOCKS as MAX_MESSAGE_BLOCKS
+from bot.core.slack_limits import MAX_SECTION_CHARACTERS as MAX_SECTION_CHARACTERS
+from bot.core.slack_limits import MAX_VIEW_BLOCKS as MAX_VIEW_BLOCKS
+from bot.core.slack_limits import section_chunks
 
 
 @dataclass(frozen=True)
@@ -41,19 +46,9 @@ def section(mrkdwn: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
 
 
-# Slack refuses a section whose text is longer than this.
-MAX_SECTION_CHARACTERS = 3000
-
-
 def sections(mrkdwn: str, limit: int = MAX_SECTION_CHARACTERS) -> list[SectionBlock]:
     """`mrkdwn` in as many sections as Slack's length limit needs, split between lines."""
-    chunks: list[str] = []
-    for line in mrkdwn.splitlines():
-        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line[:limit])
-    return [section(chunk) for chunk in chunks]
+    return [section(chunk) for chunk in section_chunks(mrkdwn, limit)]
 
 
 def notice(plain_text: str) -> Message:
@@ -64,6 +59,22 @@ def notice(plain_text: str) -> Message:
 def mrkdwn_notice(mrkdwn: str) -> Message:
     """A one-section message of mrkdwn that is already escaped (e.g. rendered from a template)."""
     return Message(text=mrkdwn, blocks=(section(mrkdwn),))
+
+
+@singledispatch
+def to_message(owed: object) -> Message:
+    """The Block Kit message for something an area owes (plain data); each area's module adds its own."""
+    raise TypeError(f"no Block Kit builder is registered for {type(owed).__name__}")
+
+
+@to_message.register
+def _already_built(owed: Message) -> Message:
+    return owed
+
+
+@to_message.register
+def _notice(owed: Notice) -> Message:
+    return mrkdwn_notice(owed.mrkdwn)
 
 
 def notice_modal(title: str, plain_text: str) -> View:

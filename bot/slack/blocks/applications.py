@@ -32,8 +32,9 @@ from bot.applications.form import (
     SUPPORTING_STATEMENT_MAX,
     regions,
 )
+from bot.applications.messages import ApplicationFeedback
 from bot.core.render import render
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section, to_message
 from bot.slack.ids.applications import ActionId, CallbackId, block_id
 from db.models import AdvertisingRound, Application, Programme
 
@@ -238,9 +239,14 @@ def applications_message(
     return Message(text=f"{title}\n{summary}", blocks=blocks)
 
 
-def feedback_message(programme: Programme, feedback: str) -> Message:
+@to_message.register
+def feedback_message(owed: ApplicationFeedback) -> Message:
     """The DM giving an unsuccessful applicant their feedback."""
-    return mrkdwn_notice(render("applications/feedback.j2", programme=programme, feedback=feedback))
+    # The template names the programme as `programme.name`, which a mapping answers as well.
+    programme = {"name": owed.programme_name}
+    return mrkdwn_notice(
+        render("applications/feedback.j2", programme=programme, feedback=owed.feedback)
+    )
 
 
 def import_preview_message(text: str, *, importable: int, token: str | None) -> Message:

@@ -37,7 +37,15 @@ from bot.reporting.assessments import (
 )
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section
 from bot.slack.blocks.enrolment import chunked_sections
-from bot.slack.ids.assessments import ATTENDED, DID_NOT_ATTEND, NO, YES, CallbackId, Field
+from bot.slack.ids.assessments import (
+    ATTENDED,
+    BOX_BLOCK,
+    DID_NOT_ATTEND,
+    NO,
+    YES,
+    CallbackId,
+    Field,
+)
 from db.enums import Level
 
 _GRID_ROWS = (Level.HIGH, Level.MEDIUM, Level.LOW)  # potential, top to bottom
@@ -149,7 +157,7 @@ def assessment_modal(
         ),
         _select(Field.POTENTIAL, "Potential", levels, "Nine-box grid: up.", dispatch_action=True),
         ContextBlock(
-            block_id=Field.BOX,
+            block_id=BOX_BLOCK,
             elements=[MarkdownTextObject(text=box_line(performance, potential))],
         ),
         InputBlock(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,9 +17,18 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.attendance.messages import AbsenceFlag, CheckInPrompt, RecordPrompt
+from bot.attendance.register import Register, RegisterEntry
 from bot.core.mrkdwn import Mrkdwn, escape, mention
 from bot.core.render import render
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS, Message, mrkdwn_notice, section
+from bot.slack.blocks import (
+    MAX_MESSAGE_BLOCKS,
+    MAX_VIEW_BLOCKS,
+    Message,
+    mrkdwn_notice,
+    section,
+    to_message,
+)
 from bot.slack.ids.attendance import ActionId, BlockId, CallbackId, reason_block, status_block
 from db.enums import AttendanceStatus, RsvpStatus
 
@@ -50,71 +58,9 @@ CHOICES = {
 }
 
 
-@dataclass(frozen=True)
-class RegisterEntry:
-    """One invitee: their reply, their recorded attendance, and what the form starts with."""
-
-    invitation_id: int
-    name: str
-    slack_user_id: str | None
-    rsvp: RsvpStatus
-    rsvp_reason: str | None
-    attendance: AttendanceStatus
-    attendance_reason: str | None
-    checked_in: str | None
-    prefill: AttendanceStatus
-    prefill_reason: str | None
-
-
-@dataclass(frozen=True)
-class Register:
-    """A session's register."""
-
-    session_id: int
-    title: str
-    when: str
-    cancelled: bool
-    entries: tuple[RegisterEntry, ...]
-    can_record: bool
-
-    def count(self, status: str) -> int:
-        """How many invitees have this attendance."""
-        return sum(entry.attendance == status for entry in self.entries)
-
-    @property
-    def recorded(self) -> int:
-        """How many invitees have their attendance recorded."""
-        return len(self.entries) - self.count(AttendanceStatus.UNKNOWN)
-
-    @property
-    def rate_percent(self) -> int:
-        """Present as a whole percentage of those recorded."""
-        return round(100 * self.count(AttendanceStatus.PRESENT) / self.recorded)
-
-    @property
-    def pages(self) -> int:
-        """How many pages the recording form takes."""
-        return max(1, -(-len(self.entries) // PAGE_SIZE))
-
-
-@dataclass(frozen=True)
-class CheckInPrompt:
-    """The 'Check in' DM sent when a session starts."""
-
-    invitation_id: int
-    title: str
-    when: str
-    ends: str
-
-
-@dataclass(frozen=True)
-class AbsenceFlag:
-    """A participant's unexplained absences, for the coordinators."""
-
-    slack_user_id: str
-    programme: str
-    count: int
-    sessions: tuple[str, ...]
+def page_count(register: Register) -> int:
+    """How many pages the recording form takes."""
+    return max(1, -(-len(register.entries) // PAGE_SIZE))
 
 
 def _who(entry: RegisterEntry) -> str:
@@ -171,6 +117,11 @@ def record_prompt_message(session_id: int, title: str, when: str) -> Message:
     )
 
 
+@to_message.register
+def _record_prompt(owed: RecordPrompt) -> Message:
+    return record_prompt_message(owed.session_id, owed.title, owed.when)
+
+
 def _option(status: AttendanceStatus) -> Option:
     return Option(value=status.value, label=CHOICES[status])
 
@@ -207,13 +158,14 @@ def _entry_inputs(entry: RegisterEntry) -> Sequence[Block]:
 def record_modal(register: Register, page: int = 0) -> View:
     """One page of the recording form, pre-filled; later pages are pushed on submission."""
     entries = register.entries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    last = page + 1 >= register.pages
+    pages = page_count(register)
+    last = page + 1 >= pages
     intro = render(
         "attendance/record_intro.j2",
         title=f"#{register.session_id} {register.title}",
         when=register.when,
         page=page + 1,
-        pages=register.pages,
+        pages=pages,
     )
     return View(
         type="modal",
@@ -268,3 +220,13 @@ def absence_flag_message(flag: AbsenceFlag) -> Message:
             person=mention(flag.slack_user_id),
         )
     )
+
+
+@to_message.register
+def _check_in(owed: CheckInPrompt) -> Message:
+    return check_in_message(owed)
+
+
+@to_message.register
+def _absence_flag(owed: AbsenceFlag) -> Message:
+    return absence_flag_message(owed)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -21,10 +19,23 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.coaching.allowance import CoachingStatus, CohortCoaching
+from bot.coaching.assignment import CoachChange
+from bot.coaching.messages import (
+    MAX_NOTE_LENGTH,
+    AssignmentNotice,
+    CoachAssigned,
+    CoacheeAssigned,
+    CoacheeCoachRemoved,
+    CoachingNudge,
+    CoachRemoved,
+    LogForm,
+    LoggedForYou,
+)
 from bot.core.mrkdwn import mention
 from bot.core.render import render
-from bot.core.timefmt import format_day
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section
+from bot.core.timefmt import day_with_year
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section, to_message
 from bot.slack.blocks.enrolment import chunked_sections
 from bot.slack.ids.coaching import (
     COACH_NAME_INPUT,
@@ -36,17 +47,7 @@ from bot.slack.ids.coaching import (
     CallbackId,
 )
 
-if TYPE_CHECKING:
-    from bot.coaching.allowance import CoachingStatus, CohortCoaching
-    from bot.coaching.assignment import CoachChange
-
-MAX_NOTE_LENGTH = 500
 LOG_BUTTON_TEXT = "Log a coaching session"
-
-
-def day_with_year(day: date) -> str:
-    """'Tue 4 Jul 2017'."""
-    return f"{format_day(day)} {day.year}"
 
 
 def status_line(status: CoachingStatus) -> str:
@@ -94,18 +95,6 @@ def logged_for_you_message(status: CoachingStatus, held_on: date, logged_by: str
     return Message(
         text=f"{text}\n{status_line(status)}", blocks=(section(text), section(status_line(status)))
     )
-
-
-@dataclass(frozen=True)
-class LogForm:
-    """What the logging modal needs: whose allowance, and sensible defaults."""
-
-    enrolment_id: int
-    name: str
-    for_someone_else: bool
-    today: date
-    coach_user_id: str | None
-    status: CoachingStatus
 
 
 def log_modal(form: LogForm) -> View:
@@ -189,16 +178,6 @@ def report_message(report: CohortCoaching) -> Message:
 # Coach assignment
 
 
-@dataclass(frozen=True)
-class AssignmentNotice:
-    """Who a coach assignment is about, for the DMs it sends."""
-
-    participant_slack_user_id: str
-    participant_name: str
-    coach_slack_user_id: str | None
-    cohort: str
-
-
 def _assignment_text(kind: str, **context: object) -> Message:
     text = render("coaching/assignment.j2", kind=kind, **context)
     return Message(text=text, blocks=(section(text),))
@@ -274,3 +253,33 @@ def coachees_message(
     ]
     blocks = [section(head), *chunked_sections(lines, max_blocks=MAX_MESSAGE_BLOCKS - 1)]
     return Message(text="\n".join([head, *lines]), blocks=blocks)
+
+
+@to_message.register
+def _nudge(owed: CoachingNudge) -> Message:
+    return nudge_message(owed.status, owed.kind)
+
+
+@to_message.register
+def _logged_for_you(owed: LoggedForYou) -> Message:
+    return logged_for_you_message(owed.status, owed.held_on, owed.logged_by)
+
+
+@to_message.register
+def _coach_assigned(owed: CoachAssigned) -> Message:
+    return coach_assigned_message(owed.notice)
+
+
+@to_message.register
+def _coachee_assigned(owed: CoacheeAssigned) -> Message:
+    return coachee_assigned_message(owed.notice)
+
+
+@to_message.register
+def _coach_removed(owed: CoachRemoved) -> Message:
+    return coach_removed_message(owed.notice)
+
+
+@to_message.register
+def _coachee_coach_removed(owed: CoacheeCoachRemoved) -> Message:
+    return coachee_coach_removed_message(owed.notice)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -20,11 +18,11 @@ from slack_sdk.models.views import View
 
 from bot.core.render import render
 from bot.core.timefmt import format_day
-from bot.slack.blocks import Message, section, sections
+from bot.evaluations.messages import MAX_COMMITMENT_NOTE_LENGTH as MAX_NOTE_LENGTH
+from bot.evaluations.messages import FollowUpFacts
+from bot.slack.blocks import Message, section, sections, to_message
 from bot.slack.ids.evaluations import COMMITMENT_NOTE_INPUT, ActionId, BlockId, CallbackId
 from db.enums import CommitmentProgress
-
-MAX_NOTE_LENGTH = 500
 
 ANSWER_LABELS = {
     CommitmentProgress.YES: "Yes",
@@ -38,27 +36,12 @@ BUTTONS = (
 )
 
 
-@dataclass(frozen=True)
-class FollowUpFacts:
-    """What a follow-up DM says: the workshop, the commitment (None if anonymous), any answer."""
-
-    follow_up_id: int
-    session_title: str
-    session_day: date
-    days: int
-    commitment: str | None
-    category: str | None
-    answer: CommitmentProgress | None
-    note: str | None
-    # Whether the latest answer replaced an earlier one.
-    updated: bool = False
-
-
 def answer_for(action_id: str) -> CommitmentProgress:
     """The answer a follow-up button stands for."""
     return dict(BUTTONS)[ActionId(action_id)]
 
 
+@to_message.register
 def follow_up_message(facts: FollowUpFacts) -> Message:
     """The follow-up DM; once answered it also says the answer, and the buttons stay to change it."""
     # A form may allow up to 3000 characters; escaping ('&' is '&amp;') lengthens them again,

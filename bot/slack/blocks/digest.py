@@ -31,7 +31,8 @@ from bot.reporting.digest.figures import (
     EvaluationFigures,
     SessionAttendance,
 )
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section, sections
+from bot.reporting.digest.message import DigestMessage
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section, sections, to_message
 from db.enums import Readiness
 
 MAX_ATTENDANCE_COHORTS = 5
@@ -82,6 +83,11 @@ def digest_message(
     ]
     blocks = _assemble(digest_title(figures), groups, footer)
     return Message(text=render("digest/fallback.j2", f=figures), blocks=blocks)
+
+
+@to_message.register
+def _digest(owed: DigestMessage) -> Message:
+    return digest_message(owed.figures, tz=owed.tz, preview=owed.preview, posted_in=owed.posted_in)
 
 
 def _assemble(title: str, groups: Sequence[list[Block]], footer: str) -> list[Block]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -19,46 +18,13 @@ from slack_sdk.models.blocks import (
 from bot.core.mrkdwn import escape
 from bot.core.render import render
 from bot.core.timefmt import format_day, format_when
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section
+from bot.enrolment.messages import PlaceOffer, WaitingFacts, WelcomeFacts, WelcomeSession
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section, to_message
 from bot.slack.ids.enrolment import ActionId, BlockId
 
 # Slack refuses a section whose text is longer than 3000 characters.
 SECTION_LIMIT = 3000
 MAX_TIMETABLE_SECTIONS = 12
-
-
-@dataclass(frozen=True)
-class WelcomeSession:
-    """One session as the welcome DM lists it."""
-
-    title: str
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    where: str | None
-    compulsory: bool
-
-
-@dataclass(frozen=True)
-class WelcomeFacts:
-    """Everything the welcome DM says."""
-
-    person_name: str
-    programme_name: str
-    cohort_name: str
-    tz: ZoneInfo
-    sessions: Sequence[WelcomeSession]
-    coaching_allowance: int
-    coaching_deadline: date
-
-
-@dataclass(frozen=True)
-class WaitingFacts:
-    """What a person put on a waiting list is told."""
-
-    programme_name: str
-    cohort_name: str
-    position: int
 
 
 @dataclass(frozen=True)
@@ -186,6 +152,25 @@ def place_offer_message(*, enrolment_id: int, programme_name: str, cohort_name: 
                 ],
             ),
         ),
+    )
+
+
+@to_message.register
+def _welcome(owed: WelcomeFacts) -> Message:
+    return welcome_message(owed)
+
+
+@to_message.register
+def _waiting(owed: WaitingFacts) -> Message:
+    return waiting_list_message(owed)
+
+
+@to_message.register
+def _place_offer(owed: PlaceOffer) -> Message:
+    return place_offer_message(
+        enrolment_id=owed.enrolment_id,
+        programme_name=owed.programme_name,
+        cohort_name=owed.cohort_name,
     )
 
 

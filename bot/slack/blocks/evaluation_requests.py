@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, MarkdownTextObject
 
 from bot.core.render import render
-from bot.slack.blocks import Message, section
+from bot.evaluations.messages import RequestFacts
+from bot.slack.blocks import Message, section, to_message
 from bot.slack.ids.evaluations import ActionId, BlockId
 
 FILL_IN_TEXT = "Fill in the form"
 # The block holding the "Fill in the form" button (its action id is what the listener matches).
-# Roughly how long one question takes, so people know what they are agreeing to.
-SECONDS_PER_QUESTION = 30
-
-
-@dataclass(frozen=True)
-class RequestFacts:
-    """What a request DM says: the form, what it is about, its privacy and when it closes."""
-
-    request_id: int
-    form_title: str
-    # "Action learning set 1 on Tue 4 Jul" or "the end of your programme" (plain text).
-    about: str
-    questions: int
-    anonymous: bool
-    closes_at: datetime
-    tz: ZoneInfo
-    reminder: bool = False
-
-    @property
-    def minutes(self) -> int:
-        """About how many minutes the form takes, at least one."""
-        return max(1, -(-self.questions * SECONDS_PER_QUESTION // 60))
 
 
 def fill_in_button(request_id: int, text: str = FILL_IN_TEXT) -> ButtonElement:
@@ -45,6 +20,7 @@ def fill_in_button(request_id: int, text: str = FILL_IN_TEXT) -> ButtonElement:
     )
 
 
+@to_message.register
 def request_message(facts: RequestFacts) -> Message:
     """The DM asking for an evaluation (or reminding about it), with the button that opens it."""
     context = {

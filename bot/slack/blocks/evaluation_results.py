@@ -79,10 +79,3 @@ def closed_message(closed: Closed) -> Message:
 def export_message(export: Export) -> Message:
     """The reply to an export: on its way, or nothing to export."""
     return mrkdwn_notice(render("evaluations/results_export.j2", e=export, min_group=MIN_GROUP))
-
-
-def export_file_message(export: Export) -> Message:
-    """The DM the exported CSV comes with."""
-    return mrkdwn_notice(
-        render("evaluations/results_export_file.j2", e=export, min_group=MIN_GROUP)
-    )

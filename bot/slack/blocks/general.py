@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject
 
 from bot.core.render import render
 from bot.home.command_catalogue import COMMAND, Subcommand
+from bot.home.status import StatusFacts
 from bot.slack.blocks import Message, mrkdwn_notice, section, sections
 
 
@@ -32,16 +32,6 @@ def unknown_subcommand_message(name: str, suggestion: Subcommand | None) -> Mess
     return mrkdwn_notice(
         render("unknown_subcommand.j2", command=COMMAND, name=name, suggestion=suggestion)
     )
-
-
-@dataclass(frozen=True)
-class StatusFacts:
-    """What `/cohort status` reports."""
-
-    version: str
-    database: str
-    roles: Sequence[str]
-    programme_count: int
 
 
 def status_message(facts: StatusFacts) -> Message:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -19,26 +18,32 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core import timefmt
 from bot.core.labels import OUTCOME_LABELS
 from bot.core.mrkdwn import Mrkdwn, mention
 from bot.core.render import render
-from bot.core.timefmt import format_day
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section
+from bot.reporting.outcomes import (
+    MAX_NOTE_LENGTH,
+    MAX_ORGANISATION_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_TITLE_LENGTH,
+    OutcomeConfirmed,
+    OutcomeLine,
+    OutcomeRejected,
+    OutcomeReported,
+)
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, section, to_message
 from bot.slack.blocks.enrolment import chunked_sections
 from bot.slack.ids.outcomes import ActionId, CallbackId, Field
-
-if TYPE_CHECKING:
-    from bot.reporting.outcomes import OutcomeLine
 
 REPORT_BUTTON_TEXT = "Report a new role"
 # Each awaiting outcome takes two blocks (its line and its buttons).
 MAX_AWAITING_SHOWN = 15
-MAX_REASON_LENGTH = 500
 
 
 def day_with_year(day: date | None) -> str:
     """'Tue 4 Jul 2017', or '' when there is no date."""
-    return f"{format_day(day)} {day.year}" if day else ""
+    return timefmt.day_with_year(day) if day else ""
 
 
 def describe(line: OutcomeLine) -> Mrkdwn:
@@ -74,13 +79,15 @@ def outcome_modal(*, subject: str, name: str, for_someone_else: bool, today: dat
             label="Role title",
             optional=True,
             hint="Not needed for 'Left the service'.",
-            element=PlainTextInputElement(action_id=Field.ROLE_TITLE, max_length=200),
+            element=PlainTextInputElement(action_id=Field.ROLE_TITLE, max_length=MAX_TITLE_LENGTH),
         ),
         InputBlock(
             block_id=Field.ORGANISATION,
             label="Organisation",
             optional=True,
-            element=PlainTextInputElement(action_id=Field.ORGANISATION, max_length=200),
+            element=PlainTextInputElement(
+                action_id=Field.ORGANISATION, max_length=MAX_ORGANISATION_LENGTH
+            ),
         ),
         InputBlock(
             block_id=Field.STARTED_ON,
@@ -91,7 +98,9 @@ def outcome_modal(*, subject: str, name: str, for_someone_else: bool, today: dat
             block_id=Field.NOTE,
             label="Note",
             optional=True,
-            element=PlainTextInputElement(action_id=Field.NOTE, multiline=True, max_length=1000),
+            element=PlainTextInputElement(
+                action_id=Field.NOTE, multiline=True, max_length=MAX_NOTE_LENGTH
+            ),
         ),
     ]
     return View(
@@ -145,6 +154,21 @@ def rejected_message(line: OutcomeLine, reason: str) -> Message:
     """The DM telling a participant their report was not accepted, and why."""
     text = render("outcomes/rejected.j2", line=describe(line), reason=reason)
     return Message(text=text, blocks=(section(text),))
+
+
+@to_message.register
+def _reported(owed: OutcomeReported) -> Message:
+    return reported_message(owed.line)
+
+
+@to_message.register
+def _confirmed(owed: OutcomeConfirmed) -> Message:
+    return confirmed_message(owed.line)
+
+
+@to_message.register
+def _rejected(owed: OutcomeRejected) -> Message:
+    return rejected_message(owed.line, owed.reason)
 
 
 def decided_message(line: OutcomeLine, *, confirmed: bool) -> Message:

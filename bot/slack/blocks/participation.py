@@ -12,10 +12,11 @@ from slack_sdk.models.blocks import ButtonElement, DatePickerElement, InputBlock
 from slack_sdk.models.views import View
 
 from bot.core.render import render
-from bot.core.timefmt import format_day
+from bot.core.timefmt import day_with_year
+from bot.reminders.messages import ReminderFollowUp, ReminderView
 from bot.reminders.policy import ReminderPolicy
-from bot.slack.blocks import Message, mrkdwn_notice, section
-from bot.slack.blocks.reminders import ReminderView, reminder_message
+from bot.slack.blocks import Message, mrkdwn_notice, section, to_message
+from bot.slack.blocks.reminders import reminder_message
 from bot.slack.ids.participation import LAST_DAY_INPUT, ActionId, BlockId, CallbackId
 
 
@@ -24,6 +25,11 @@ def follow_up_message(reminder: ReminderView) -> Message:
     nudge = render("participation/follow_up.j2")
     original = reminder_message(reminder)
     return Message(text=f"{nudge}\n{original.text}", blocks=(section(nudge), *original.blocks))
+
+
+@to_message.register
+def _follow_up(owed: ReminderFollowUp) -> Message:
+    return follow_up_message(owed.view)
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,6 @@ def policy_message(programme: str, policy: ReminderPolicy, *, can_change: bool) 
             can_change=can_change,
         )
     )
-
-
-def day_with_year(day: date) -> str:
-    """'Tue 4 Jul 2017'."""
-    return f"{format_day(day)} {day.year}"
 
 
 def _away_text(until: date | None, *, on_home: bool) -> str:

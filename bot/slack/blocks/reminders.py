@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,27 +17,11 @@ from slack_sdk.models.views import View
 
 from bot.core.mrkdwn import escape
 from bot.core.render import render
-from bot.slack.blocks import Message, section
+from bot.reminders.messages import ReminderView, SessionReminder
+from bot.slack.blocks import Message, section, to_message
 from bot.slack.ids.reminders import REASON_INPUT, ActionId, BlockId, CallbackId
 
 MAX_REASON_LENGTH = 500
-
-
-@dataclass(frozen=True)
-class ReminderView:
-    """What a reminder says, and the reply given so far."""
-
-    invitation_id: int
-    title: str
-    lead: str
-    when: str
-    ends: str | None
-    location: str | None
-    video_url: str | None
-    compulsory: bool
-    rsvp: str
-    rsvp_reason: str | None = None
-    alternative: str | None = None
 
 
 def reminder_message(reminder: ReminderView) -> Message:
@@ -64,6 +47,11 @@ def reminder_message(reminder: ReminderView) -> Message:
             ActionsBlock(block_id=BlockId.ACTIONS, elements=buttons),
         ),
     )
+
+
+@to_message.register
+def _session_reminder(owed: SessionReminder) -> Message:
+    return reminder_message(owed.view)
 
 
 def absence_reason_modal(invitation_id: int, channel: str, ts: str, title: str) -> View:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.reporting.assessment_fields import AssessmentField
+
 
 class CallbackId(StrEnum):
     """Modals about assessments."""
@@ -12,24 +14,10 @@ class CallbackId(StrEnum):
     OFFER = "assessments.offer"
 
 
-class Field(StrEnum):
-    """Fields of the assessment modals; each is both the block id and its element's action id."""
-
-    ATTENDED = "assessments.attended"
-    DATE = "assessments.date"
-    PANEL = "assessments.panel"
-    READINESS = "assessments.readiness"
-    PERFORMANCE = "assessments.performance"
-    POTENTIAL = "assessments.potential"
-    AREAS = "assessments.areas"
-    OTHER_AREAS = "assessments.other_areas"
-    FEEDBACK = "assessments.feedback"
-    REASON = "assessments.reason"
-    REASON_NOTE = "assessments.reason_note"
-    OFFER_SESSION = "assessments.offer_session"
-    # Not a field: the line naming the nine-box position chosen so far.
-    BOX = "assessments.box"
-
+# The area names the fields it validates; aliased so the two can never diverge.
+Field = AssessmentField
+# Not a field: the line naming the nine-box position chosen so far.
+BOX_BLOCK = "assessments.box"
 
 ATTENDED = "attended"
 DID_NOT_ATTEND = "did_not_attend"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.attendance.fields import reason_field, status_field
+
 
 class ActionId(StrEnum):
     """Buttons and inputs about attendance."""
@@ -27,11 +29,6 @@ class BlockId(StrEnum):
     CHECK_IN_ACTIONS = "attendance.check_in_actions"
 
 
-def status_block(invitation_id: int) -> str:
-    """The block holding one invitee's present/absent/excused choice."""
-    return f"attendance.status.{invitation_id}"
-
-
-def reason_block(invitation_id: int) -> str:
-    """The block holding one invitee's reason for being away."""
-    return f"attendance.reason.{invitation_id}"
+# The area names the fields it validates; the block ids are those names, so they can never diverge.
+status_block = status_field
+reason_block = reason_field

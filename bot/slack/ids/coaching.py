@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.coaching.messages import LogField
+
 
 class ActionId(StrEnum):
     """Buttons about coaching."""
@@ -17,13 +19,8 @@ class CallbackId(StrEnum):
     LOG = "coaching.log_session"
 
 
-class BlockId(StrEnum):
-    """Fields of the 'Log a coaching session' modal."""
-
-    DATE = "coaching.date"
-    COACH_USER = "coaching.coach_user"
-    COACH_NAME = "coaching.coach_name"
-    NOTE = "coaching.note"
+# The form's fields are named by the area; their block ids are those names.
+BlockId = LogField
 
 
 DATE_INPUT = "coaching.date_input"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.evaluations.answers import question_field
+
 
 class ActionId(StrEnum):
     """Buttons about evaluations."""
@@ -33,9 +35,8 @@ class BlockId(StrEnum):
     COMMITMENT_NOTE = "evaluation.commitment_note.note"
 
 
-def question_block_id(question_key: str) -> str:
-    """The input block holding the answer to the form question `question_key`."""
-    return f"evaluation.q.{question_key}"
+# The input block holding a question's answer is named by the area, so the two cannot diverge.
+question_block_id = question_field
 
 
 ANSWER_INPUT = "evaluation.answer"

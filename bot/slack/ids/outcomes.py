@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.reporting.outcome_fields import OutcomeField
+
 
 class ActionId(StrEnum):
     """Buttons about outcomes."""
@@ -20,12 +22,5 @@ class CallbackId(StrEnum):
     REJECT = "outcomes.reject_reason"
 
 
-class Field(StrEnum):
-    """Fields of the outcome modals; each is both the block id and its element's action id."""
-
-    KIND = "outcomes.kind"
-    ROLE_TITLE = "outcomes.role_title"
-    ORGANISATION = "outcomes.organisation"
-    STARTED_ON = "outcomes.started_on"
-    NOTE = "outcomes.note"
-    REASON = "outcomes.reason"
+# The area names the fields it validates; aliased so the two can never diverge.
+Field = OutcomeField

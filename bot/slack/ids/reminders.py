@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.reminders.fields import ReplyField
+
 
 class ActionId(StrEnum):
     """Buttons on a reminder."""
@@ -23,7 +25,8 @@ class BlockId(StrEnum):
     """Blocks the listeners look for."""
 
     ACTIONS = "rsvp.actions"
-    REASON = "rsvp.reason"
+    # The area names the field it validates; derived so the two can never diverge.
+    REASON = ReplyField.REASON.value
 
 
 REASON_INPUT = "rsvp.reason_input"

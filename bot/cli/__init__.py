@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.applications.command import add_import_parser, run_import_command
+from bot.cli.export import add_export_parser, run_export_command
+from bot.cli.imports import add_import_parser, run_import_command
 from bot.core.clock import system_clock
 from bot.core.logging_setup import configure_logging
 from bot.core.settings import Settings, SettingsError, load_settings
 from bot.evaluations.forms import FormDefinitionError
-from bot.reporting.export.command import add_export_parser, run_export_command
 from bot.runtime import Runtime
 from bot.slack.manifest import render_manifest
 from bot.slack.web import serve_forever
@@ -149,7 +149,3 @@ def scheduler_instant(args: argparse.Namespace, settings: Settings) -> datetime 
         return parse_instant(args.now, settings.timezone)
     except ValueError as error:
         raise UsageError(str(error)) from None
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.applications.files import email_lookup
 from bot.applications.importing import (
     placements_summary,
     plan_import,
@@ -17,6 +16,7 @@ from bot.applications.importing import (
 )
 from bot.core.errors import CohortbotError
 from bot.runtime import Runtime
+from bot.slack.files import email_lookup
 from db.engine import unit_of_work
 
 CLI_ACTOR = "cli"
