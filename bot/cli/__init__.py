@@ -94,6 +94,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     if args.command == "demo":
+        # Imported only for the demo, so that the other processes never load the Slack stand-in.
         from bot.demo import run_demo
 
         configure_logging(settings.secrets, level=logging.WARNING)

@@ -2,8 +2,9 @@
 
 A page is laid out as: (first page only) the intro sections and the anonymity line, then for each
 question one input block, preceded by a header block wherever a section starts (and again at the
-top of a page that continues a section), then the "Page 2 of 3" line; any page may carry a notice. `split_pages` counts blocks
-the same way, so `bot.slack.blocks.evaluation_form` can never build a view Slack would refuse.
+top of a page that continues a section), then the "Page 2 of 3" line; any page may carry a
+notice. `split_pages` counts blocks the same way, so `bot.slack.blocks.evaluation_form` can never
+build a view Slack would refuse.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from bot.core.roles import grant_role
 from db.engine import unit_of_work
 from db.enums import EnrolmentStatus, Role
 from db.models import AuditEvent, Cohort, Enrolment, OutboundMessage, Person
-from tests.coaching.test_coaching import COACH, ENROLLED_AT, NOW, OTHER, PARTICIPANT, make_cohort
+from tests.coaching.coaching_data import COACH, ENROLLED_AT, NOW, OTHER, PARTICIPANT, make_cohort
 
 COORDINATOR = "UCOORD01"
 OTHER_COACH = "UCOACH02"

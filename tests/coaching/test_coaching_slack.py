@@ -30,7 +30,7 @@ from db.models import CoachingSession, Enrolment
 from scheduling.coaching import nudge_coaching
 from scheduling.delivery import deliver_due
 from scheduling.ticks import TICKS
-from tests.coaching.test_coaching import COACH, OTHER, at, make_cohort
+from tests.coaching.coaching_data import COACH, OTHER, at, make_cohort
 from tests.enrolment.test_enrolment import command, mention
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
 from tests.home.test_home import open_home

@@ -23,7 +23,7 @@ from db.models import (
 )
 from scheduling.delivery import deliver_due
 from tests.enrolment.test_enrolment import audit_actions
-from tests.evaluations.test_evaluation_results import Group, ask, make_group, respond, workshop_form
+from tests.evaluations.results_data import Group, ask, make_group, respond, workshop_form
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
 from tests.support.evaluations import Q, make_form
 

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from slack_sdk.models.blocks import Block
 
 from bot.core.anonymity import MIN_GROUP, TOO_FEW
 from bot.core.render import render
+from bot.evaluations.admin import Closed, CohortResults, Export, Opened, SessionResults
 from bot.evaluations.free_text import STILL_OPEN
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section, sections
-
-if TYPE_CHECKING:
-    from bot.evaluations.admin import Closed, CohortResults, Export, Opened, SessionResults
 
 SHORTENED = (
     "_Shortened to fit one message: `/cohort evaluations export` sends every response as CSV._"

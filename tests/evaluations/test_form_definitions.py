@@ -1,100 +1,38 @@
-"""Evaluation form files: the built-in forms, validation at load, and storing versions."""
+"""Evaluation forms as YAML: the built-in forms, validation with named mistakes, scales and start-up."""
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.errors import NotFound
 from bot.core.settings import SettingsError, load_settings
 from bot.evaluations.forms import (
     SCALE_LABELS,
-    FormDefinition,
     FormDefinitionError,
     Milestone,
     builtin_forms,
     configured_forms,
-    forms_attached_to,
-    labels_for,
-    latest_form,
     load_forms,
-    reminder_after_days,
     scale_label,
     scale_value,
-    sync_forms,
-    window_days,
 )
-from bot.runtime import Runtime
-from db.engine import unit_of_work
 from db.enums import QuestionPurpose, QuestionType, SessionKind
-from db.models import EvaluationForm, EvaluationQuestion, EvaluationResponse
-from tests.support.evaluations import Q, make_form
-from tests.support.programmes import make_cohort
-
-BUILTIN_KEYS = {
-    "workshop",
-    "action_learning_set",
-    "organisational_development",
-    "coaching",
-    "baseline",
-    "programme_end",
-    "follow_up",
-}
-
-VALID: dict[str, Any] = {
-    "key": "workshop",
-    "version": 1,
-    "title": "Workshop feedback",
-    "anonymous": False,
-    "attached_to": "workshop",
-    "questions": [
-        {"key": "overall", "type": "rating5", "purpose": "overall", "text": "Overall?"},
-        {
-            "key": "category",
-            "type": "single_choice",
-            "text": "Which?",
-            "options": ["Career", "Impact"],
-        },
-        {"key": "comments", "type": "free_text", "required": False, "text": "Anything else?"},
-    ],
-}
-
-
-def write_form(directory: Path, data: object, name: str = "workshop.yaml") -> Path:
-    path = directory / name
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def form_with(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    """The valid form with `change` applied to a copy."""
-    data = copy.deepcopy(VALID)
-    change(data)
-    return data
-
-
-def load_one(tmp_path: Path, data: dict[str, Any]) -> FormDefinition:
-    write_form(tmp_path, data)
-    (form,) = load_forms(tmp_path)
-    return form
-
-
-def problems_of(tmp_path: Path, data: object) -> tuple[str, ...]:
-    write_form(tmp_path, data)
-    with pytest.raises(FormDefinitionError) as caught:
-        load_forms(tmp_path)
-    return caught.value.problems
-
+from tests.evaluations.forms_data import (
+    BUILTIN_KEYS,
+    VALID,
+    form_with,
+    load_one,
+    problems_of,
+    q,
+    top,
+    write_form,
+)
 
 # Built-in forms
 
@@ -176,40 +114,6 @@ def test_a_valid_file_loads_with_defaults(tmp_path: Path) -> None:
     )
     assert category.options == ("Career", "Impact")
     assert (comments.required, comments.max_length) == (False, 1000)
-
-
-def q(index: int, **changes: Any) -> Callable[[dict[str, Any]], None]:
-    """A change to question `index` of the valid form (None deletes the field)."""
-
-    def change(data: dict[str, Any]) -> None:
-        for name, value in changes.items():
-            if value is None:
-                del data["questions"][index][name]
-            else:
-                data["questions"][index][name] = value
-
-    return change
-
-
-def top(**changes: Any) -> Callable[[dict[str, Any]], None]:
-    """A change to the form's top-level fields (None deletes the field)."""
-
-    def change(data: dict[str, Any]) -> None:
-        for name, value in changes.items():
-            if value is None:
-                del data[name]
-            else:
-                data[name] = value
-
-    return change
-
-
-def both(*changes: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
-    def change(data: dict[str, Any]) -> None:
-        for each in changes:
-            each(data)
-
-    return change
 
 
 def add_question(**question: Any) -> Callable[[dict[str, Any]], None]:
@@ -440,173 +344,6 @@ def test_scale_labels_and_stored_numbers() -> None:
             assert scale_label(question_type, scale_value(question_type, label)) == label
     with pytest.raises(ValueError, match="stored as 1 to 5, not 6"):
         scale_label(QuestionType.RATING5, 6)
-
-
-# Storing forms
-
-
-def count(session: Session, model: type[Any]) -> int:
-    return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def test_sync_stores_each_form_with_its_questions(db: sessionmaker[Session]) -> None:
-    with unit_of_work(db) as session:
-        sync_forms(session, builtin_forms())
-
-    with unit_of_work(db) as session:
-        workshop = latest_form(session, "workshop")
-        definition = next(form for form in builtin_forms() if form.key == "workshop")
-        assert workshop.definition == definition.as_json()
-        assert (workshop.version, workshop.title, workshop.anonymous) == (
-            1,
-            "Workshop feedback",
-            False,
-        )
-        positions = [question.position for question in workshop.questions]
-        assert positions == list(range(1, len(definition.questions) + 1))
-        commitment = next(q for q in workshop.questions if q.key == "commitment")
-        assert (commitment.purpose, commitment.max_length, commitment.required) == (
-            "commitment",
-            500,
-            True,
-        )
-        category = next(q for q in workshop.questions if q.key == "commitment_category")
-        assert category.section == "Your commitment"
-        assert category.options == list(labels_for(category))
-        overall = next(q for q in workshop.questions if q.key == "overall")
-        assert (overall.options, overall.max_length) == (None, None)
-        assert labels_for(overall) == SCALE_LABELS[QuestionType.RATING5]
-        assert count(session, EvaluationForm) == len(BUILTIN_KEYS)
-
-
-def test_sync_is_idempotent(db: sessionmaker[Session]) -> None:
-    with unit_of_work(db) as session:
-        sync_forms(session, builtin_forms())
-    with unit_of_work(db) as session:
-        questions = count(session, EvaluationQuestion)
-
-    with unit_of_work(db) as session:
-        sync_forms(session, builtin_forms())
-
-    with unit_of_work(db) as session:
-        assert count(session, EvaluationForm) == len(BUILTIN_KEYS)
-        assert count(session, EvaluationQuestion) == questions
-
-
-def test_sync_refuses_an_edited_published_version(
-    db: sessionmaker[Session], tmp_path: Path
-) -> None:
-    with unit_of_work(db) as session:
-        sync_forms(session, [load_one(tmp_path, VALID)])
-    edited = load_one(tmp_path, form_with(q(0, text="How was it, overall?")))
-
-    with pytest.raises(FormDefinitionError) as caught, unit_of_work(db) as session:
-        sync_forms(session, [edited])
-
-    assert str(caught.value) == (
-        "workshop.yaml: form 'workshop' version 1 is already stored and differs from this file; "
-        "a published version is never edited, so give the changed form a new version (version: 2)"
-    )
-    with unit_of_work(db) as session:
-        assert latest_form(session, "workshop").questions[0].text == "Overall?"
-
-
-def test_a_bumped_version_becomes_the_latest_while_old_responses_keep_theirs(
-    db: sessionmaker[Session], tmp_path: Path
-) -> None:
-    first = load_one(tmp_path, VALID)
-    with unit_of_work(db) as session:
-        sync_forms(session, [first])
-        old_form = latest_form(session, "workshop")
-        response = EvaluationResponse(
-            form=old_form, cohort=make_cohort(session), submitted_on=date(2017, 2, 1)
-        )
-        session.add(response)
-    second = load_one(tmp_path, form_with(both(top(version=2), q(0, text="Reworded?"))))
-
-    with unit_of_work(db) as session:
-        sync_forms(session, [first, second])
-
-    with unit_of_work(db) as session:
-        latest = latest_form(session, "workshop")
-        assert (latest.version, latest.questions[0].text) == (2, "Reworded?")
-        kept = session.get(EvaluationResponse, response.id)
-        assert kept is not None
-        assert (kept.form.version, kept.form.questions[0].text) == (1, "Overall?")
-        assert count(session, EvaluationForm) == 2
-
-
-def test_latest_form_of_an_unknown_key_is_not_found(db: sessionmaker[Session]) -> None:
-    with unit_of_work(db) as session, pytest.raises(NotFound, match="no evaluation form called"):
-        latest_form(session, "nonsense")
-
-
-def test_forms_attached_to_gives_the_latest_version_of_each(
-    db: sessionmaker[Session], tmp_path: Path
-) -> None:
-    with unit_of_work(db) as session:
-        make_form(session, key="workshop", questions=[Q("a", QuestionType.YES_NO)], version=1)
-        make_form(session, key="workshop", questions=[Q("a", QuestionType.YES_NO)], version=2)
-        make_form(session, key="day_two", questions=[Q("a", QuestionType.YES_NO)])
-        make_form(session, key="moved", questions=[Q("a", QuestionType.YES_NO)], version=1)
-        make_form(
-            session,
-            key="moved",
-            questions=[Q("a", QuestionType.YES_NO)],
-            version=2,
-            attached_to="programme_end",
-        )
-        make_form(
-            session, key="alsets", questions=[Q("a", QuestionType.YES_NO)], attached_to="coaching"
-        )
-
-    with unit_of_work(db) as session:
-        forms = forms_attached_to(session, SessionKind.WORKSHOP)
-        assert [(form.key, form.version) for form in forms] == [("day_two", 1), ("workshop", 2)]
-        ends = forms_attached_to(session, Milestone.PROGRAMME_END)
-        assert [(form.key, form.version) for form in ends] == [("moved", 2)]
-        assert forms_attached_to(session, Milestone.FOLLOW_UP) == []
-
-
-def test_window_and_reminder_days_come_from_the_definition(db: sessionmaker[Session]) -> None:
-    with unit_of_work(db) as session:
-        short = make_form(
-            session, key="short", questions=[Q("a", QuestionType.YES_NO)], window_days=5
-        )
-        bare = make_form(session, key="bare", questions=[Q("a", QuestionType.YES_NO)])
-        bare.definition = {}
-        session.flush()
-
-        assert (window_days(short), reminder_after_days(short)) == (5, 3)
-        assert (window_days(bare), reminder_after_days(bare)) == (14, 3)
-
-
-def test_every_runtime_has_the_builtin_forms(runtime: Runtime) -> None:
-    with unit_of_work(runtime.session_factory) as session:
-        keys = set(session.scalars(select(EvaluationForm.key)))
-        programme_end = latest_form(session, "programme_end")
-
-    assert keys == BUILTIN_KEYS
-    assert (window_days(programme_end), reminder_after_days(programme_end)) == (21, 5)
-
-
-def test_runtime_adds_forms_from_the_forms_directory(runtime: Runtime, tmp_path: Path) -> None:
-    write_form(tmp_path, form_with(top(key="extra", attached_to="assessment")), "extra.yaml")
-    imported = Runtime(
-        settings=load_settings(
-            {"DATABASE_URL": runtime.settings.database_url, "COHORTBOT_FORMS_DIR": str(tmp_path)},
-            env_file=None,
-        ),
-        engine=runtime.engine,
-        session_factory=runtime.session_factory,
-        client=runtime.client,
-        clock=runtime.clock,
-    )
-
-    imported.prepare_database()
-
-    with unit_of_work(runtime.session_factory) as session:
-        assert [form.key for form in forms_attached_to(session, "assessment")] == ["extra"]
 
 
 # Settings and start-up
