@@ -22,6 +22,7 @@ from bot.slack.client import make_web_client
 from bot.slack.web import create_wsgi_app
 from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
 from db.migrate import upgrade
+from scheduling.clock_lock import tick_lock
 from scheduling.pacing import Pacer
 from scheduling.tick import TickDependencies
 
@@ -86,4 +87,5 @@ class Runtime:
             client=sender,
             settings=self.settings,
             pacer=Pacer(self.settings.send_rate_per_minute),
+            exclusive=partial(tick_lock, self.engine),
         )

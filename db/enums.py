@@ -222,6 +222,8 @@ class OutboundState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Owed to someone Slack says cannot receive messages; sent once they are reachable again.
+    UNDELIVERABLE = "undeliverable"
 
 
 class Role(StrEnum):

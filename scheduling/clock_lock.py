@@ -1,8 +1,15 @@
-"""One clock process at a time.
+"""One clock process at a time, and one tick at a time across every process.
 
 On PostgreSQL a session-level advisory lock lets a second clock process (say, during a deploy's
-overlap) wait idle until the first one exits. SQLite has no row locks for dispatchers to share work
-safely, so a second dispatcher there is refused outright, using a lock file beside the database.
+overlap) wait idle until the first one exits; on SQLite a second one is refused outright, using a
+lock file beside the database.
+
+A `scheduler --once` pass takes no clock lock, so an operator can run one beside a running clock
+(to catch up after a fix, say). Instead every tick, in every process, runs under the tick lock, so
+two ticks never overlap: the second waits for the first to finish. That is what makes overlapping
+passes safe: two planners never race to owe the same message (a unique key would refuse one of
+them mid-pass), and a send claimed by a live pass is never mistaken for the leftover of a dead one.
+A killed process's locks go with it (PostgreSQL ends its connection, the kernel its file lock).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 # Any constant will do, as long as every cohortbot process uses the same one.
 ADVISORY_LOCK_KEY = 0x636F686F72  # "cohor"
+TICK_LOCK_KEY = ADVISORY_LOCK_KEY + 1
 WAIT_SECONDS = 30.0
 
 
@@ -46,13 +54,25 @@ def clock_lock(
 
 
 @contextmanager
-def dispatcher_lock(engine: Engine) -> Iterator[None]:
-    """For a one-off dispatcher pass: exclusive on SQLite; on PostgreSQL rows are claimed with
-    SKIP LOCKED, so any number of dispatchers may run at once."""
+def tick_lock(engine: Engine) -> Iterator[None]:
+    """Hold the lock every tick runs under, waiting for any other process's tick to finish."""
     if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": TICK_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": TICK_LOCK_KEY})
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
         yield
         return
-    with clock_lock(engine, wait=False):
+    path = Path(database).with_name(Path(database).name + ".tick-lock")
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         yield
 
 

@@ -9,6 +9,8 @@ metadata). Only then is it either marked sent or queued again.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core import outbox
+from bot.core import outbox, outbox_claims
 from bot.core.mrkdwn import Mrkdwn, mention
 from bot.core.outbox import Attachment
 from bot.core.render import render
@@ -31,7 +33,8 @@ from scheduling.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 50
+# Claimed a few at a time, so a pass that dies leaves few sends for the next one to look up.
+BATCH_SIZE = 20
 MAX_ATTEMPTS = 5
 # A claim older than this whose send never completed is checked against Slack.
 RECONCILE_AFTER = timedelta(minutes=1)
@@ -42,6 +45,7 @@ DELIVERY_FAILED_KIND = "delivery_failed"
 _REASONS = {
     "account_inactive": "their account is deactivated",
     "user_not_found": "there is no such user",
+    "user_disabled": "their account is disabled",
     "channel_not_found": "there is no such channel",
     "is_archived": "the channel is archived",
     "not_in_channel": "the bot is not in the channel",
@@ -57,18 +61,27 @@ class DeliveryReport:
     retrying: int = 0
     unknown: int = 0
     cancelled: int = 0
+    unreachable: int = 0
+    held_back: int = 0
+    more_due: bool = False
     reconciled: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
         text = f"sent {self.sent}, failed {self.failed}, retrying {self.retrying}"
         if self.cancelled:
             text += f", cancelled {self.cancelled}"
+        if self.unreachable:
+            text += f", newly unreachable {self.unreachable}"
+        if self.held_back:
+            text += f", held back for unreachable people {self.held_back}"
         if self.unknown:
             text += f", outcome unknown {self.unknown}"
         if self.reconciled:
             text += ", reconciled " + ", ".join(
                 f"{n} {what}" for what, n in sorted(self.reconciled.items())
             )
+        if self.more_due:
+            text += ", more due on the next pass"
         return text
 
 
@@ -77,16 +90,36 @@ class OutcomeUnknown(Exception):
 
 
 def deliver_due(
-    uow: UnitOfWork, client: WebClient, now: datetime, pacer: Pacer | None = None
+    uow: UnitOfWork,
+    client: WebClient,
+    now: datetime,
+    pacer: Pacer | None = None,
+    *,
+    budget_seconds: float | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> DeliveryReport:
-    """Reconcile stuck sends, then send every message that is due, one unit of work each."""
+    """Reconcile stuck sends, then send what is due, one unit of work each.
+
+    Sends batch after batch until nothing is due as of `now`, or, with `budget_seconds`, until that
+    long has passed, so a long-running clock's other ticks keep their cadence (the rest goes on the
+    next pass). The pacer, not the batch, keeps the rate.
+    """
     report = DeliveryReport()
-    reconcile_stuck(uow, client, now, report)
+    claimant = outbox_claims.new_claimant()
+    reconcile_stuck(uow, client, now, report, claimant)
     with uow() as session:
-        claimed = outbox.claim_due(session, now, BATCH_SIZE)
-    for outbox_id in claimed:
-        deliver_one(uow, client, now, outbox_id, report, pacer)
-    return report
+        report.held_back += outbox_claims.hold_back_unreachable(session)
+    started = monotonic()
+    while True:
+        with uow() as session:
+            claimed = outbox_claims.claim_due(session, now, BATCH_SIZE, claimant=claimant)
+        if not claimed:
+            return report
+        for outbox_id in claimed:
+            deliver_one(uow, client, now, outbox_id, report, pacer, claimant)
+        if budget_seconds is not None and monotonic() - started >= budget_seconds:
+            report.more_due = True
+            return report
 
 
 def deliver_one(
@@ -96,6 +129,7 @@ def deliver_one(
     outbox_id: int,
     report: DeliveryReport,
     pacer: Pacer | None,
+    claimant: str,
 ) -> None:
     """Send one claimed message and record what became of it."""
     with uow() as session:
@@ -106,8 +140,8 @@ def deliver_one(
             dict(row.payload),
             row.attempts,
         )
-        if outbox.expired(row, now):
-            outbox.cancel(session, outbox_id, "the session had started")
+        if outbox_claims.expired(row, now):
+            outbox_claims.cancel(session, outbox_id, "the session had started", claimant=claimant)
             report.cancelled += 1
             logger.info("outbox message %d cancelled: its session had started", outbox_id)
             return
@@ -120,26 +154,49 @@ def deliver_one(
     except OutcomeUnknown as unknown:
         # Left in 'sending': the next passes look for it in Slack before anything is re-sent.
         with uow() as session:
-            session.get_one(OutboundMessage, outbox_id).last_error = str(unknown)
+            outbox_claims.note_error(session, outbox_id, str(unknown), claimant=claimant)
         report.unknown += 1
         logger.warning("outbox message %d: outcome unknown (%s)", outbox_id, unknown)
         return
     except SlackApiError as refusal:
         code = str(refusal.response.get("error", "unknown_error"))
         with uow() as session:
-            if code in outbox.PERMANENT_ERRORS or attempts >= MAX_ATTEMPTS:
-                outbox.mark_failed(session, outbox_id, code)
-                alert_coordinators(session, recipient=recipient, kind=kind, error=code, now=now)
-                report.failed += 1
-            else:
-                outbox.retry_later(session, outbox_id, code, now + timedelta(minutes=2**attempts))
-                report.retrying += 1
+            refused(session, outbox_id, recipient, kind, code, attempts, now, report, claimant)
         logger.warning("outbox message %d refused by Slack: %s", outbox_id, code)
         return
     with uow() as session:
-        outbox.mark_sent(session, outbox_id, channel_id=channel, ts=ts, now=now)
+        outbox_claims.mark_sent(
+            session, outbox_id, claimant=claimant, channel_id=channel, ts=ts, now=now
+        )
     report.sent += 1
     send_attachments(client, outbox_id, channel, payload)
+
+
+def refused(
+    session: Session,
+    outbox_id: int,
+    recipient: str,
+    kind: str,
+    code: str,
+    attempts: int,
+    now: datetime,
+    report: DeliveryReport,
+    claimant: str,
+) -> None:
+    """Settle a send Slack refused (so nothing was posted): fail it, or queue it for a retry."""
+    if code not in outbox_claims.PERMANENT_ERRORS and attempts < MAX_ATTEMPTS:
+        outbox_claims.retry_later(
+            session, outbox_id, code, now + timedelta(minutes=2**attempts), claimant=claimant
+        )
+        report.retrying += 1
+        return
+    outbox_claims.mark_failed(session, outbox_id, code, claimant=claimant)
+    report.failed += 1
+    if code in outbox_claims.RECIPIENT_GONE_ERRORS:
+        if not outbox_claims.mark_unreachable(session, recipient, code, now):
+            return
+        report.unreachable += 1
+    alert_coordinators(session, recipient=recipient, kind=kind, error=code, now=now)
 
 
 def conversation_for(client: WebClient, recipient: str) -> str:
@@ -201,38 +258,60 @@ def send_attachments(
 
 
 def reconcile_stuck(
-    uow: UnitOfWork, client: WebClient, now: datetime, report: DeliveryReport
+    uow: UnitOfWork, client: WebClient, now: datetime, report: DeliveryReport, claimant: str
 ) -> None:
-    """Settle sends that never completed: sent if Slack has the message, else queued again."""
+    """Settle sends that never completed: sent if Slack has the message, else queued again.
+
+    Each stuck row is first taken over under this pass's claim, so that if two passes reconcile at
+    once only one of them settles a row; the other sees its take-over fail and leaves it alone.
+    A withdrawn or expired message Slack does not have is cancelled rather than queued again.
+    """
     with uow() as session:
         stuck = list(
             session.execute(
                 select(
-                    OutboundMessage.id, OutboundMessage.recipient, OutboundMessage.claimed_at
+                    OutboundMessage.id,
+                    OutboundMessage.recipient,
+                    OutboundMessage.claimed_at,
+                    OutboundMessage.claimed_by,
                 ).where(
                     OutboundMessage.state == OutboundState.SENDING,
                     OutboundMessage.claimed_at <= now - RECONCILE_AFTER,
                 )
             )
         )
-    for outbox_id, recipient, claimed_at in stuck:
+    for outbox_id, recipient, claimed_at, previous in stuck:
         assert isinstance(claimed_at, datetime)
+        with uow() as session:
+            if not outbox_claims.take_over(
+                session, outbox_id, previous=previous, claimant=claimant, now=claimed_at
+            ):
+                continue
         try:
             channel = conversation_for(client, recipient)
             ts = find_sent(client, channel, outbox_id, claimed_at - HISTORY_MARGIN)
         except (SlackClientError, OutcomeUnknown, OSError):
-            continue  # Slack is not answering; try again on the next pass
+            continue  # Slack is not answering; the row stays claimed, for the next pass
         with uow() as session:
             row = session.get_one(OutboundMessage, outbox_id)
-            if row.state != OutboundState.SENDING:
-                continue
-            payload = dict(row.payload)
+            payload, last_error = dict(row.payload), row.last_error
             if ts is not None:
-                outbox.mark_sent(session, outbox_id, channel_id=channel, ts=ts, now=now)
+                settled = outbox_claims.mark_sent(
+                    session, outbox_id, claimant=claimant, channel_id=channel, ts=ts, now=now
+                )
                 outcome = "found sent"
+            elif outbox_claims.expired(row, now):
+                settled = outbox_claims.cancel(
+                    session, outbox_id, "the session had started", claimant=claimant
+                )
+                outcome = "cancelled"
             else:
-                outbox.retry_later(session, outbox_id, row.last_error or "unconfirmed", now)
-                outcome = "queued again"
+                settled = outbox_claims.retry_later(
+                    session, outbox_id, last_error or "unconfirmed", now, claimant=claimant
+                )
+                outcome = "withdrawn" if row.withdrawn_at is not None else "queued again"
+        if not settled:
+            continue
         if ts is not None:
             # Files follow a post only once its answer arrives, and this one's never did.
             send_attachments(client, outbox_id, channel, payload)

@@ -29,7 +29,10 @@ def purge_events(deps: TickDependencies, now: datetime) -> str:
 
 def deliver_outbox(deps: TickDependencies, now: datetime) -> str:
     """Send the messages that are due."""
-    return str(deliver_due(deps.uow, deps.client, now, deps.pacer))
+    report = deliver_due(
+        deps.uow, deps.client, now, deps.pacer, budget_seconds=deps.delivery_budget_seconds
+    )
+    return str(report)
 
 
 def plan_reminders(deps: TickDependencies, now: datetime) -> str:

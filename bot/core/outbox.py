@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from db.enums import OutboundState
 from db.models import OutboundMessage
 
 
@@ -177,108 +176,9 @@ def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
     )
 
 
-def cancel_pending(
-    session: Session, *, session_id: int | None = None, enrolment_id: int | None = None
-) -> int:
-    """Cancel messages not yet sent about a session and/or an enrolment; returns how many."""
-    if session_id is None and enrolment_id is None:
-        raise ValueError("say which session or enrolment the messages are about")
-    conditions = [OutboundMessage.state == OutboundState.PENDING]
-    if session_id is not None:
-        conditions.append(OutboundMessage.session_id == session_id)
-    if enrolment_id is not None:
-        conditions.append(OutboundMessage.enrolment_id == enrolment_id)
-    rows = session.scalars(select(OutboundMessage.id).where(*conditions)).all()
-    if rows:
-        session.execute(
-            update(OutboundMessage)
-            .where(OutboundMessage.id.in_(rows))
-            .values(state=OutboundState.CANCELLED)
-        )
-    return len(rows)
-
-
 SESSION_REMINDER_KIND = "session_reminder"
 CHECK_IN_KIND = "check_in"
 # Messages that lose their point once the session they are about has started.
 EXPIRE_WHEN_SESSION_STARTS = frozenset({SESSION_REMINDER_KIND})
 # Messages that lose their point once the session they are about has ended.
 EXPIRE_WHEN_SESSION_ENDS = frozenset({CHECK_IN_KIND})
-
-
-def expired(row: OutboundMessage, now: datetime) -> bool:
-    """Whether sending `row` now would be useless (its session started or ended, as it needs)."""
-    if row.session is None:
-        return False
-    if row.kind in EXPIRE_WHEN_SESSION_STARTS:
-        return row.session.starts_at <= now
-    if row.kind in EXPIRE_WHEN_SESSION_ENDS:
-        return row.session.ends_at <= now
-    return False
-
-
-def cancel(session: Session, outbox_id: int, why: str) -> None:
-    """Cancel one message that is no longer worth sending."""
-    row = session.get_one(OutboundMessage, outbox_id)
-    row.state, row.last_error = OutboundState.CANCELLED, why
-
-
-# Slack answers these when retrying can never help: the row fails and a person must look.
-PERMANENT_ERRORS = frozenset(
-    {
-        "account_inactive",
-        "user_not_found",
-        "channel_not_found",
-        "is_archived",
-        "not_in_channel",
-        "cannot_dm_bot",
-        "invalid_blocks",
-        "msg_too_long",
-        "no_text",
-        "invalid_auth",
-        "not_authed",
-        "missing_scope",
-    }
-)
-
-
-def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
-    """Move up to `limit` due messages from pending to sending; returns their ids, oldest first.
-
-    The caller commits before calling Slack, so a crash leaves the row in 'sending', never
-    'pending' (which would send it again blindly). On PostgreSQL the rows are locked and other
-    dispatchers skip them.
-    """
-    query = (
-        select(OutboundMessage)
-        .where(OutboundMessage.state == OutboundState.PENDING, OutboundMessage.due_at <= now)
-        .order_by(OutboundMessage.due_at, OutboundMessage.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
-    for row in rows:
-        row.state = OutboundState.SENDING
-        row.attempts += 1
-        row.claimed_at = now
-    return [row.id for row in rows]
-
-
-def mark_sent(session: Session, outbox_id: int, *, channel_id: str, ts: str, now: datetime) -> None:
-    """Record where Slack put the message."""
-    row = session.get_one(OutboundMessage, outbox_id)
-    row.state, row.channel_id, row.ts, row.sent_at = OutboundState.SENT, channel_id, ts, now
-    row.last_error = None
-
-
-def mark_failed(session: Session, outbox_id: int, error: str) -> None:
-    """Give up on a message Slack will never accept."""
-    row = session.get_one(OutboundMessage, outbox_id)
-    row.state, row.last_error = OutboundState.FAILED, error
-
-
-def retry_later(session: Session, outbox_id: int, error: str, retry_at: datetime) -> None:
-    """Put a message back in the queue after a failure that Slack answered (so nothing was posted)."""
-    row = session.get_one(OutboundMessage, outbox_id)
-    row.state, row.last_error, row.due_at = OutboundState.PENDING, error, retry_at

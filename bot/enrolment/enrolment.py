@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.core import outbox
+from bot.core import outbox, outbox_claims
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.months import add_months
@@ -453,7 +453,7 @@ def _leave(
     enrolment.waiting_position = None
     enrolment.place_offered_at = None
     session.flush()
-    outbox.cancel_pending(session, enrolment_id=enrolment.id)
+    outbox_claims.cancel_pending(session, enrolment_id=enrolment.id, now=now)
     record_change(
         session,
         actor=actor,

@@ -14,7 +14,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from bot.core import outbox
+from bot.core import outbox, outbox_claims
 from bot.core.people import zone_of
 from bot.core.timefmt import format_day
 from bot.evaluations.forms import Milestone, reminder_after_days, window_days
@@ -25,7 +25,6 @@ from db.enums import (
     AttendanceStatus,
     EnrolmentStatus,
     EvaluationRequestState,
-    OutboundState,
     RsvpStatus,
 )
 from db.models import (
@@ -212,12 +211,10 @@ def cancel_owed(session: Session, request_ids: Sequence[int], why: str) -> int:
         rows = session.scalars(
             select(OutboundMessage.id).where(
                 OutboundMessage.idempotency_key.in_(keys[start : start + 500]),
-                OutboundMessage.state == OutboundState.PENDING,
+                OutboundMessage.state.in_(outbox_claims.UNSENT_STATES),
             )
         ).all()
-        for row_id in rows:
-            outbox.cancel(session, row_id, why)
-        cancelled += len(rows)
+        cancelled += outbox_claims.cancel_unsent(session, rows, why)
     return cancelled
 
 

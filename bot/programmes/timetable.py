@@ -12,7 +12,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core import outbox
+from bot.core import outbox, outbox_claims
 from bot.core.audit import record_change
 from bot.core.dates import local_instant, parse_date, parse_time
 from bot.core.errors import CohortbotError, InvalidInput
@@ -345,7 +345,7 @@ def move_session(
     )
     row.starts_at, row.ends_at, row.change_reason = starts_at, ends_at, reason
     session.flush()
-    outbox.cancel_pending(session, session_id=row.id)
+    outbox_claims.cancel_pending(session, session_id=row.id, now=now)
     record_change(
         session,
         actor=actor,
@@ -378,7 +378,7 @@ def cancel_session(
     )
     row.status, row.change_reason = SessionStatus.CANCELLED, reason
     session.flush()
-    outbox.cancel_pending(session, session_id=row.id)
+    outbox_claims.cancel_pending(session, session_id=row.id, now=now)
     record_change(
         session,
         actor=actor,

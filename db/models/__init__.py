@@ -37,7 +37,7 @@ from db.models.evaluations import (
     EvaluationResponse,
     new_response_id,
 )
-from db.models.messaging import OutboundMessage, ProcessedEvent
+from db.models.messaging import OutboundMessage, ProcessedEvent, UnreachableRecipient
 from db.models.people import Enrolment, LeavePeriod, Person, normalise_email
 from db.models.programme import ActionLearningGroup, AdvertisingRound, Cohort, Programme
 from db.models.reporting import DigestSnapshot
@@ -93,6 +93,7 @@ __all__ = [
     "SessionKind",
     "SessionNotificationPreference",
     "SessionStatus",
+    "UnreachableRecipient",
     "new_response_id",
     "normalise_email",
 ]

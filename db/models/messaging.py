@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from db.models.people import Enrolment
     from db.models.sessions import ProgrammeSession
 
-__all__ = ["OutboundMessage", "ProcessedEvent"]
+__all__ = ["OutboundMessage", "ProcessedEvent", "UnreachableRecipient"]
 
 
 class OutboundMessage(CreatedAtMixin, Base):
@@ -59,6 +59,12 @@ class OutboundMessage(CreatedAtMixin, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when a worker moves the row to "sending"; lets a stuck claim be recovered.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The pass that claimed it: every change after the claim is made only by that claim, so a pass
+    # that took over a stuck send can never race another over the same row.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(32))
+    # Set when what the message is about moved or was cancelled while a send of it was in doubt:
+    # reconciliation then settles it as sent (Slack has it) or withdrawn, never sends it again.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # What the message is about, so pending reminders can be cancelled when the
     # session moves or the person withdraws. SET NULL: sent history stays.
@@ -87,3 +93,18 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class UnreachableRecipient(Base):
+    """A person Slack said can no longer receive messages (deactivated, deleted, disabled).
+
+    Nothing more is sent to them until Slack says they are back (a ``user_change`` event without
+    ``deleted``) or a coordinator says so, so an unreachable person costs no more Web API calls.
+    """
+
+    __tablename__ = "unreachable_recipient"
+
+    recipient: Mapped[str] = mapped_column(sa.String(SLACK_ID_LENGTH), primary_key=True)
+    # The Slack error code (or "deleted" from a user_change event) that showed it.
+    reason: Mapped[str] = mapped_column(sa.String(64))
+    since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,7 +1,9 @@
-"""Only one clock process at a time: PostgreSQL makes a second wait, SQLite refuses it."""
+"""One clock process at a time (PostgreSQL makes a second wait, SQLite refuses it), and one tick
+at a time across processes, so a `--once` pass runs safely beside a running clock."""
 
 from __future__ import annotations
 
+import subprocess
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -9,8 +11,10 @@ import pytest
 from sqlalchemy import Engine
 
 from db.engine import create_engine_for
-from scheduling.clock_lock import WAIT_SECONDS, ClockAlreadyRunning, clock_lock
-from tests.cli.test_cli import cohortbot
+from bot.standin import SlackStandin
+from scheduling.clock_lock import WAIT_SECONDS, ClockAlreadyRunning, clock_lock, tick_lock
+from tests.cli.test_cli import cohortbot, start_cohortbot
+from tests.fixtures.bot import NOW, clean_environment
 
 
 def test_a_second_clock_is_refused_while_the_first_holds_the_lock(engine: Engine) -> None:
@@ -41,14 +45,14 @@ def test_on_postgresql_a_second_clock_waits_idle_until_the_first_exits(engine: E
     assert waits == [WAIT_SECONDS]
 
 
-def test_scheduler_refuses_to_start_beside_another_on_sqlite(
+def test_a_second_long_running_clock_is_refused_on_sqlite(
     base_env: dict[str, str], tmp_path: Path
 ) -> None:
     env = {**base_env, "SLACK_BOT_TOKEN": "xoxb-1"}
     running = create_engine_for(env["DATABASE_URL"])
     try:
         with clock_lock(running, wait=False):
-            result = cohortbot("scheduler", "--once", env=env, cwd=tmp_path)
+            result = cohortbot("scheduler", env=env, cwd=tmp_path)
     finally:
         running.dispose()
 
@@ -57,3 +61,28 @@ def test_scheduler_refuses_to_start_beside_another_on_sqlite(
         "another cohortbot scheduler is already running against this SQLite database"
         in result.stderr
     )
+
+
+def test_a_once_pass_beside_a_running_clock_waits_for_its_tick_then_runs(
+    database_url: str, engine: Engine, standin: SlackStandin, tmp_path: Path
+) -> None:
+    env = {
+        **clean_environment(tmp_path),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_API_URL": standin.api_url,
+    }
+    with ExitStack() as running_clock:
+        running_clock.enter_context(clock_lock(engine, wait=False))
+        running_clock.enter_context(tick_lock(engine))  # the clock is in the middle of a tick
+        once = start_cohortbot(
+            "scheduler", "--once", "--now", NOW.isoformat(), env=env, cwd=tmp_path
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            once.wait(timeout=3)  # it must not run a tick while the clock's is running
+    # The clock's tick ended (the clock itself still runs): the pass goes ahead, tick by tick.
+    with clock_lock(engine, wait=False):
+        stdout, stderr = once.communicate(timeout=60)
+
+    assert once.returncode == 0, stderr
+    assert "deliver-outbox: sent 0" in stdout
