@@ -108,3 +108,8 @@ class UnreachableRecipient(Base):
     # The Slack error code (or "deleted" from a user_change event) that showed it.
     reason: Mapped[str] = mapped_column(sa.String(64))
     since: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def id(self) -> str:
+        """The key the audit trail names it by."""
+        return self.recipient

@@ -19,6 +19,7 @@ from handlers.commands import (
     assessments,
     attendance,
     coaching,
+    delivery,
     enrolment,
     evaluations,
     export,
@@ -46,6 +47,7 @@ _AREA_ROUTES: tuple[Route, ...] = (
     *export.ROUTES,
     *reporting.ROUTES,
     *roles.ROUTES,
+    *delivery.ROUTES,
 )
 CATALOGUE: tuple[catalogue.Subcommand, ...] = (
     home.help_route(()).subcommand,

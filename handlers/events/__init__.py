@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.errors import GuardedApp
-from handlers.events import home, imports
+from handlers.events import home, imports, people
 
-LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS, **imports.LISTENERS}
+LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS, **imports.LISTENERS, **people.LISTENERS}
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(LISTENERS)
 
 
