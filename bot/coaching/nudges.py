@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
@@ -35,10 +35,24 @@ from db.models import (
 )
 
 
+# Someone just enrolled (or brought in mid-programme) has their welcome to read first: no nudge
+# about being behind in their first fortnight. A final warning still goes: time is short then.
+SETTLING_IN = timedelta(days=14)
+
+
 def nudge_due(
-    status: CoachingStatus, started_by: date | None, last_nudged: datetime | None, now: datetime
+    status: CoachingStatus,
+    started_by: date | None,
+    last_nudged: datetime | None,
+    now: datetime,
+    enrolled_at: datetime | None = None,
 ) -> tuple[str, str] | None:
-    """Which nudge (kind, idempotency key) `status` calls for now, if any."""
+    """Which nudge (kind, idempotency key) `status` calls for now, if any.
+
+    Each nudge is owed only within its window: "six weeks since your workshop" only in the four
+    weeks after that moment (later, someone who has not started is simply behind), so a clock
+    deployed into a programme already under way does not send news long past.
+    """
     deadline = status.deadline
     if deadline is None or status.remaining == 0 or status.today > deadline:
         return None
@@ -46,8 +60,11 @@ def nudge_due(
     if status.today >= add_months(deadline, -FINAL_WARNING_MONTHS):
         # Keyed by the deadline: one extended after leave earns a fresh final warning.
         return FINAL, f"{key.format(FINAL)}:{deadline.isoformat()}"
+    if enrolled_at is not None and now - enrolled_at < SETTLING_IN:
+        return None
     begun = started_by is not None and status.today >= started_by
-    if status.used == 0 and begun and last_nudged is None:
+    fresh = started_by is not None and status.today < started_by + NUDGE_SPACING
+    if status.used == 0 and begun and fresh and last_nudged is None:
         return NOT_STARTED, key.format(NOT_STARTED)
     lagging = behind(status.remaining, status.today, deadline)
     recent = last_nudged is not None and now - last_nudged < NUDGE_SPACING
@@ -105,7 +122,13 @@ def owe_coaching_nudges(session: Session, now: datetime) -> int:
             used=used_by.get(enrolment.id, 0),
             started_by=started_by[enrolment.cohort_id],
         )
-        due = nudge_due(status, started_by[enrolment.cohort_id], last_nudged.get(enrolment.id), now)
+        due = nudge_due(
+            status,
+            started_by[enrolment.cohort_id],
+            last_nudged.get(enrolment.id),
+            now,
+            enrolment.enrolled_at,
+        )
         if due is None:
             continue
         kind, key = due

@@ -3,7 +3,8 @@
 Each invited participant is reminded as the programme's policy says for the session's kind (by default
 14 days before, 2 days before and on the morning of a session), inside the policy's working hours in
 their own time zone. A reminder whose moment passed while the bot was down is
-still sent late if it is the latest one due, and dropped once the session has started.
+still sent late if it is the latest one due (worded for when it is sent), unless another one falls
+later the same day, so nobody gets two in a day; it is dropped once the session has started.
 """
 
 from __future__ import annotations
@@ -165,6 +166,10 @@ def due_reminders(
             continue
         # Only the latest reminder that is due: after downtime the earlier ones are stale.
         latest, moment = max(passed, key=lambda pair: pair[1])
+        today = now.astimezone(tz).date()
+        if any(later > now and later.astimezone(tz).date() == today for _, later in moments):
+            # A later reminder falls today: a late one now would make two the same day.
+            continue
         owed.append(
             DueReminder(
                 invitation_id=invitation_id,

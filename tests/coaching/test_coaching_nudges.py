@@ -142,3 +142,32 @@ def test_nobody_with_every_session_used_is_nudged(cohort_db: sessionmaker[Sessio
         for enrolment in session.scalars(select(Enrolment)):
             enrolment.coaching_allowance = 0
         assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 11, 6))) == 0
+
+
+def test_a_clock_started_long_after_the_six_week_mark_never_says_six_weeks(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        log(session, whose=OTHER, actor=OTHER)
+        # First run of the clock ten weeks after the workshop's six-week mark.
+        coaching_nudges.owe_coaching_nudges(session, at(date(2017, 5, 2)))
+        keys = [key for _, key in nudges(session)]
+        assert not any(key.startswith("coaching:not_started") for key in keys)
+        assert all(
+            "six weeks" not in str(row.payload["text"])
+            for row in session.scalars(
+                select(OutboundMessage).where(OutboundMessage.kind == coaching.NUDGE_KIND)
+            )
+        )
+
+
+def test_someone_just_enrolled_is_not_nudged_in_their_first_fortnight(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        log(session, whose=OTHER, actor=OTHER)
+        enrolment_of(session, PARTICIPANT).enrolled_at = at(date(2017, 2, 20))
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 21))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 3, 3))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 3, 6))) == 1
+        assert nudges(session) == [(PARTICIPANT, "coaching:not_started:1")]
