@@ -34,7 +34,6 @@ from db.models import (
     Person,
 )
 
-
 # Someone just enrolled (or brought in mid-programme) has their welcome to read first: no nudge
 # about being behind in their first fortnight. A final warning still goes: time is short then.
 SETTLING_IN = timedelta(days=14)

@@ -50,9 +50,7 @@ def unreachable_people(session: Session) -> Sequence[Unreachable]:
         .outerjoin(held, held.c.recipient == UnreachableRecipient.recipient)
         .order_by(UnreachableRecipient.since, UnreachableRecipient.recipient)
     )
-    return [
-        Unreachable(row.recipient, row.reason, row.since, int(count)) for row, count in rows
-    ]
+    return [Unreachable(row.recipient, row.reason, row.since, int(count)) for row, count in rows]
 
 
 def slack_says_changed(session: Session, user_id: str, *, deleted: bool, now: datetime) -> bool:

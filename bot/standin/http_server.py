@@ -92,7 +92,9 @@ class StandinRequestHandler(BaseHTTPRequestHandler):
         for name, value in answer.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(answer.body)
+        # A client killed mid-call (as the kill benchmark does) is not the stand-in's problem.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(answer.body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Send access logs to logging rather than stderr."""

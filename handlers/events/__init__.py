@@ -11,7 +11,11 @@ from collections.abc import Callable
 from handlers.errors import GuardedApp
 from handlers.events import home, imports, people
 
-LISTENERS: dict[str, Callable[..., None]] = {**home.LISTENERS, **imports.LISTENERS, **people.LISTENERS}
+LISTENERS: dict[str, Callable[..., None]] = {
+    **home.LISTENERS,
+    **imports.LISTENERS,
+    **people.LISTENERS,
+}
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(LISTENERS)
 
 

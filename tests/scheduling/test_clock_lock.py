@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from db.engine import create_engine_for
 from bot.standin import SlackStandin
+from db.engine import create_engine_for
 from scheduling.clock_lock import WAIT_SECONDS, ClockAlreadyRunning, clock_lock, tick_lock
 from tests.cli.test_cli import cohortbot, start_cohortbot
 from tests.fixtures.bot import NOW, clean_environment

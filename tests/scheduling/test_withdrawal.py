@@ -113,4 +113,4 @@ def test_moving_a_session_withdraws_reminders_whatever_their_send_state(
     assert old.state == (
         OutboundState.SENT if delivered_before_the_move else OutboundState.CANCELLED
     )
-    assert RECONCILE_AFTER < timedelta(minutes=5)
+    assert timedelta(minutes=5) > RECONCILE_AFTER
