@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from bot.attendance.fields import reason_field
 from bot.attendance.messages import AbsenceFlag, CheckInPrompt, RecordPrompt
-from bot.attendance.register import Register, RegisterEntry
+from bot.attendance.register import Register, RegisterEntry, recorded_fingerprint
 from bot.core import outbox
 from bot.core.audit import record_change
+from bot.core.concurrency import require_unchanged
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.roles import role_holders
 from bot.core.timefmt import format_when
@@ -181,13 +182,37 @@ def record_attendance(
     actor: str,
     roles: set[Role],
     now: datetime,
+    expected: str | None = None,
 ) -> int:
-    """Record invitees' attendance (by invitation id), all or nothing; returns how many changed."""
+    """Record invitees' attendance (by invitation id), all or nothing; returns how many changed.
+
+    `expected` is the fingerprint of what the form showed as recorded for these invitees: if
+    someone recorded them meanwhile (another recorder, a check-in), nothing is saved
+    (`bot.core.concurrency`).
+    """
     # Audited per invitation; anyone reaching ABSENCES_TO_FLAG unexplained absences is flagged.
     programme_session = recordable_session(
         session, str(session_id), slack_user_id=actor, roles=roles, now=now
     )
-    invitations = {invitation.id: invitation for invitation in programme_session.invitations}
+    # Locked and read afresh: recorders of one register (and check-ins) take turns, whichever
+    # web process they reach.
+    invitations = {
+        invitation.id: invitation
+        for invitation in session.scalars(
+            select(Invitation)
+            .where(Invitation.session_id == programme_session.id)
+            .order_by(Invitation.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    }
+    shown = [invitations[i] for i in marks if i in invitations]
+    require_unchanged(
+        expected,
+        recorded_fingerprint((i.id, i.attendance, i.attendance_reason) for i in shown),
+        what="The register",
+        now_is=_recorded_summary(shown),
+    )
     cleaned: dict[int, Mark] = {}
     for invitation_id, mark in marks.items():
         if invitation_id not in invitations:
@@ -227,6 +252,13 @@ def record_attendance(
     session.flush()
     flag_repeated_absences(session, [invitation.enrolment for invitation in changed], now)
     return len(changed)
+
+
+def _recorded_summary(invitations: Sequence[Invitation]) -> str:
+    return "; ".join(
+        f"{invitation.enrolment.person.name} {invitation.attendance.value.replace('_', ' ')}"
+        for invitation in invitations
+    )
 
 
 def _attendance_snapshot(invitation: Invitation) -> dict[str, str | None]:

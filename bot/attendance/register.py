@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.concurrency import fingerprint
 from db.enums import AttendanceStatus, RsvpStatus
 
 
@@ -23,6 +25,13 @@ class RegisterEntry:
     prefill_reason: str | None
 
 
+def recorded_fingerprint(recorded: Iterable[tuple[int, AttendanceStatus, str | None]]) -> str:
+    """What a register page showed as recorded, to tell on saving whether it changed meanwhile."""
+    return fingerprint(
+        {str(invitation_id): [status.value, reason] for invitation_id, status, reason in recorded}
+    )
+
+
 @dataclass(frozen=True)
 class Register:
     """A session's register."""
@@ -33,6 +42,12 @@ class Register:
     cancelled: bool
     entries: tuple[RegisterEntry, ...]
     can_record: bool
+
+    def page_fingerprint(self, entries: Iterable[RegisterEntry]) -> str:
+        """The fingerprint of what these entries show as recorded."""
+        return recorded_fingerprint(
+            (entry.invitation_id, entry.attendance, entry.attendance_reason) for entry in entries
+        )
 
     def count(self, status: str) -> int:
         """How many invitees have this attendance."""

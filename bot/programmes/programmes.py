@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.audit import record_change
+from bot.core.concurrency import fingerprint, locked, require_unchanged
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.months import add_months
+from bot.core.timefmt import day_with_year
 from bot.programmes.fields import Field
 from db.models import Cohort, Programme, ProgrammeSession
 
@@ -214,8 +216,12 @@ def save_cohort(
     cohort_id: int | None,
     actor: str,
     now: datetime,
+    expected: str | None = None,
 ) -> Cohort:
-    """Create a cohort of a programme (`cohort_id` None) or change one; audited, offering nothing."""
+    """Create a cohort of a programme (`cohort_id` None) or change one; audited, offering nothing.
+
+    `expected` is the fingerprint of the cohort as the form showed it (`bot.core.concurrency`).
+    """
     # Freed places are enrolment's to offer, and it builds on this module: a coordinator's change
     # goes through `bot.enrolment.cohorts.save_cohort`, which saves here and then offers them.
     name = details.name.strip()
@@ -233,8 +239,19 @@ def save_cohort(
         cohort, before = Cohort(programme=programme), None
         session.add(cohort)
     else:
-        cohort = session.get_one(Cohort, cohort_id)
+        cohort = locked(session, Cohort, cohort_id, "That cohort no longer exists.")
         before = cohort_snapshot(cohort)
+        require_unchanged(
+            expected,
+            fingerprint(before),
+            what=f"The cohort {cohort.name}",
+            now_is=f"{cohort.name}, capacity {cohort.capacity}, "
+            + (
+                f"starting {day_with_year(cohort.start_date)}"
+                if cohort.start_date
+                else "no start date"
+            ),
+        )
     cohort.name, cohort.capacity, cohort.start_date = name, details.capacity, details.start_date
     session.flush()
     record_change(

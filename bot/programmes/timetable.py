@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import outbox, outbox_claims
 from bot.core.audit import record_change
+from bot.core.concurrency import fingerprint, locked, require_unchanged
 from bot.core.dates import local_instant, parse_date, parse_time
 from bot.core.errors import CohortbotError, InvalidInput
 from bot.core.notice import Notice
@@ -199,8 +200,12 @@ def save_session(
     accepted: Collection[str] = (),
     actor: str,
     now: datetime,
+    expected: str | None = None,
 ) -> ProgrammeSession:
-    """Add a session (`session_id` None) or edit one; `NeedsConfirmation` for unaccepted warnings."""
+    """Add a session (`session_id` None) or edit one; `NeedsConfirmation` for unaccepted warnings.
+
+    `expected` is the fingerprint of the session as the form showed it (`bot.core.concurrency`).
+    """
     cohort = session.get_one(Cohort, cohort_id)
     if not details.title.strip():
         raise InvalidInput("Give the session a title.", field=Field.TITLE)
@@ -212,8 +217,15 @@ def save_session(
     if session_id is None:
         row, before = ProgrammeSession(cohort_id=cohort_id), None
     else:
-        row = session.get_one(ProgrammeSession, session_id)
+        row = locked(session, ProgrammeSession, session_id, "That session no longer exists.")
         before = session_snapshot(row)
+        require_unchanged(
+            expected,
+            fingerprint(before),
+            what=f"#{row.id} {row.title}",
+            now_is=f"{row.title}, {format_when(row.starts_at, programme_zone(cohort))}, "
+            + (row.location or "no location"),
+        )
     times_changed = before is None or (row.starts_at, row.ends_at) != (
         details.starts_at,
         details.ends_at,

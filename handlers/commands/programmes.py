@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.core.concurrency import fingerprint
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.mentions import parse_mention
 from bot.enrolment.enrolment import enrolled_places
@@ -17,6 +18,7 @@ from bot.programmes import timetable
 from bot.programmes.calendar import cohort_timetable, person_timetable, timetable_ics
 from bot.programmes.programmes import (
     cohort_label,
+    cohort_snapshot,
     find_cohort,
     find_programme,
     find_session,
@@ -25,6 +27,7 @@ from bot.programmes.programmes import (
     programme_zone,
     resolve_cohort,
 )
+from bot.programmes.timetable import session_snapshot
 from bot.slack.blocks import Message, notice
 from bot.slack.blocks.programmes import (
     WHOLE_COHORT,
@@ -152,7 +155,13 @@ def _cohort_edit(request: CommandRequest, words: Sequence[str]) -> None:
             Field.CAPACITY: str(cohort.capacity),
             Field.START_DATE: cohort.start_date.isoformat() if cohort.start_date else "",
         }
-        metadata = json.dumps({"programme_id": cohort.programme_id, "cohort_id": cohort.id})
+        metadata = json.dumps(
+            {
+                "programme_id": cohort.programme_id,
+                "cohort_id": cohort.id,
+                "version": fingerprint(cohort_snapshot(cohort)),
+            }
+        )
         view = cohort_modal(
             values, programme=cohort.programme.name, metadata=metadata, editing=True
         )
@@ -209,7 +218,13 @@ def _session_edit(request: CommandRequest, words: Sequence[str]) -> None:
             Field.AUDIENCE: str(row.action_learning_group_id or WHOLE_COHORT),
             Field.FACILITATOR: _facilitator_slack_id(row),
         }
-        metadata = json.dumps({"cohort_id": row.cohort_id, "session_id": row.id})
+        metadata = json.dumps(
+            {
+                "cohort_id": row.cohort_id,
+                "session_id": row.id,
+                "version": fingerprint(session_snapshot(row)),
+            }
+        )
         view = session_modal(
             values, session_form_context(row.cohort, editing=True), metadata=metadata
         )

@@ -51,6 +51,7 @@ def handle_view_record(
                 session,
                 session_id=int(metadata["session_id"]),
                 marks=marks,
+                expected=metadata.get("version"),
                 actor=request.user_id,
                 roles=roles,
                 now=request.now(),

@@ -164,6 +164,7 @@ def _save_cohort(
         cohort_id=metadata.get("cohort_id"),
         actor=request.user_id,
         now=request.now(),
+        expected=metadata.get("version"),
     )
     return f"Saved the cohort {cohort_label(cohort)}. Plan its sessions with /cohort session add."
 
@@ -218,6 +219,7 @@ def _save_session(
             accepted=_accepted(values, metadata),
             actor=request.user_id,
             now=request.now(),
+            expected=metadata.get("version"),
         )
     except timetable.NeedsConfirmation as warning:
         context = session_form_context(cohort, editing=session_id is not None)

@@ -467,3 +467,26 @@ def test_a_big_session_is_recorded_page_by_page(
     closed = slack.interaction(payload)
     assert closed.json() == {"response_action": "clear"}
     assert AttendanceStatus.UNKNOWN not in {status for status, _, _ in attendance(runtime).values()}
+
+
+def test_two_recorders_at_once_never_overwrite_each_other_silently(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    add_users(standin)
+    session_id = plan(runtime)
+    ids = invitation_ids(runtime)
+    facilitators_form = open_form(slack, standin, FACILITATOR, session_id)
+    coordinators_form = open_form(slack, standin, COORDINATOR, session_id)
+
+    submit(slack, standin, FACILITATOR, facilitators_form, {str(ids[THIRD]): ("present", None)})
+    answer = submit(slack, standin, COORDINATOR, coordinators_form)
+
+    (error,) = answer["errors"].values()
+    assert "changed by someone else a moment ago" in error
+    assert "Here is what it is now:" in error and "present" in error
+    assert attendance(runtime)[THIRD] == (AttendanceStatus.PRESENT, None, FACILITATOR)
+    # Opened again, the form shows what is recorded now, and saves.
+    assert (
+        submit(slack, standin, COORDINATOR, open_form(slack, standin, COORDINATOR, session_id))
+        is None
+    )

@@ -178,6 +178,7 @@ def record_modal(register: Register, page: int = 0) -> View:
                 "session_id": register.session_id,
                 "page": page,
                 "invitations": [entry.invitation_id for entry in entries],
+                "version": register.page_fingerprint(entries),
             }
         ),
         blocks=[section(intro), *(block for entry in entries for block in _entry_inputs(entry))],
