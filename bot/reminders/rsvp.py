@@ -47,6 +47,9 @@ def record_reply(
     now: datetime,
 ) -> ReminderView:
     """Record whether the person is coming (with a reason if not); returns the updated reminder."""
+    # Locked and read afresh: a double click reaching two web processes is answered twice but
+    # recorded once, the second seeing the first's answer.
+    session.get(Invitation, invitation_id, with_for_update=True, populate_existing=True)
     invitation = owned_invitation(session, invitation_id, slack_user_id)
     programme_session = invitation.session
     if programme_session.status == SessionStatus.CANCELLED:
@@ -55,7 +58,10 @@ def record_reply(
     if not attending and reason is None:
         raise InvalidInput("Please say briefly why you can't come.", field=ReplyField.REASON)
     before = {"rsvp": invitation.rsvp.value, "reason": invitation.rsvp_reason}
-    invitation.rsvp = RsvpStatus.ATTENDING if attending else RsvpStatus.NOT_ATTENDING
+    answer = RsvpStatus.ATTENDING if attending else RsvpStatus.NOT_ATTENDING
+    if (invitation.rsvp, invitation.rsvp_reason) == (answer, None if attending else reason):
+        return reminder_view(session, invitation, now, person_zone(invitation))  # said already
+    invitation.rsvp = answer
     invitation.rsvp_reason = None if attending else reason
     invitation.rsvp_at = now
     record_change(
