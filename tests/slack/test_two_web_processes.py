@@ -81,7 +81,7 @@ def _wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
 
 def _click(sender: SlackSender, standin: SlackStandin, user: str, action_id: str) -> int:
     (reminder,) = standin.messages_in(user)
-    (actions,) = [block for block in reminder.blocks if block.get("block_id") == BlockId.ACTIONS]
+    (actions,) = [b for b in reminder.blocks or () if b.get("block_id") == BlockId.ACTIONS]
     (button,) = [e for e in actions["elements"] if e["action_id"] == action_id]
     payload = standin.block_actions(
         user_id=user,
