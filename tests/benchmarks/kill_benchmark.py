@@ -52,6 +52,8 @@ START = datetime(2017, 2, 1, 9, 0, tzinfo=UTC)
 PASS_TIMEOUT_SECONDS = 300.0
 # Each post is held this long, so a kill often lands between Slack posting and the row being saved.
 POST_DELAY_SECONDS = 0.01
+# A kill mid-send lands after 1 to this many of a run's posts.
+POSTS_BEFORE_KILL = 12
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,11 @@ def _kill_moment(rng: random.Random, posted: int, owed: int) -> KillMoment:
     """Mostly a moment while posting (what can duplicate), sometimes any time from start-up on."""
     jitter = rng.uniform(0.0, 0.02)
     if owed and rng.random() < 0.8:
-        return KillMoment(posted + rng.randint(1, owed), PASS_TIMEOUT_SECONDS, jitter)
+        # A few posts in, so that the kills spread over the whole backlog rather than a pass
+        # sending most of it before the first kill.
+        return KillMoment(
+            posted + rng.randint(1, min(owed, POSTS_BEFORE_KILL)), PASS_TIMEOUT_SECONDS, jitter
+        )
     return KillMoment(None, rng.uniform(0.3, 4.0), jitter)
 
 
