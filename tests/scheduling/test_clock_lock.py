@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import subprocess
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import outbox
+from bot.slack.blocks import notice
 from bot.standin import SlackStandin
-from db.engine import create_engine_for
+from db.engine import create_engine_for, unit_of_work
 from scheduling.clock_lock import WAIT_SECONDS, ClockAlreadyRunning, clock_lock, tick_lock
+from scheduling.delivery import BATCH_SIZE
 from tests.cli.test_cli import cohortbot, start_cohortbot
 from tests.fixtures.bot import NOW, clean_environment
+from tests.support.people import programme_with_session
 
 
 def test_a_second_clock_is_refused_while_the_first_holds_the_lock(engine: Engine) -> None:
@@ -86,3 +92,62 @@ def test_a_once_pass_beside_a_running_clock_waits_for_its_tick_then_runs(
 
     assert once.returncode == 0, stderr
     assert "deliver-outbox: sent 0" in stdout
+
+
+def test_two_once_passes_started_together_both_succeed_and_send_each_reminder_once(
+    database_url: str, db: sessionmaker[Session], standin: SlackStandin, tmp_path: Path
+) -> None:
+    people = [f"UTWICE{n:03d}" for n in range(30)]
+    for user in people:
+        standin.add_user(user, name=user)
+    with unit_of_work(db) as session:
+        programme_with_session(
+            session, starts_at=NOW + timedelta(days=2, hours=1), people=dict.fromkeys(people)
+        )
+    env = {
+        **clean_environment(tmp_path),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_API_URL": standin.api_url,
+        "COHORTBOT_SEND_RATE_PER_MINUTE": "6000",
+    }
+
+    passes = [
+        start_cohortbot("scheduler", "--once", "--now", NOW.isoformat(), env=env, cwd=tmp_path)
+        for _ in range(2)
+    ]
+    outcomes = [process.communicate(timeout=120) for process in passes]
+
+    assert [process.returncode for process in passes] == [0, 0], [err for _, err in outcomes]
+    # Each person is owed the 2-day reminder once, whichever pass planned and sent it.
+    assert sorted(len(standin.messages_in(user)) for user in people) == [1] * len(people)
+
+
+def test_one_once_pass_sends_everything_due_whatever_the_batch(
+    database_url: str, db: sessionmaker[Session], standin: SlackStandin, tmp_path: Path
+) -> None:
+    with unit_of_work(db) as session:
+        for n in range(3 * BATCH_SIZE + 7):
+            outbox.enqueue(
+                session,
+                recipient=f"UDRAIN{n % 5}",
+                kind="test",
+                message=notice(f"message {n}"),
+                due_at=NOW,
+                idempotency_key=f"drain-{n}",
+            )
+    for n in range(5):
+        standin.add_user(f"UDRAIN{n}", name=f"person {n}")
+    env = {
+        **clean_environment(tmp_path),
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": standin.bot_token,
+        "SLACK_API_URL": standin.api_url,
+        "COHORTBOT_SEND_RATE_PER_MINUTE": "6000",
+    }
+
+    result = cohortbot("scheduler", "--once", "--now", NOW.isoformat(), env=env, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert f"deliver-outbox: sent {3 * BATCH_SIZE + 7}," in result.stdout
+    assert len(standin.calls_to("chat.postMessage")) == 3 * BATCH_SIZE + 7
