@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.errors import CohortbotError, InvalidInput
+from bot.core.logging_setup import exception_outline
 from bot.slack.blocks import notice, notice_modal
 
 SOMETHING_WENT_WRONG = (
@@ -38,8 +39,13 @@ def handle_error(
     if isinstance(error, CohortbotError):
         message = notice(str(error))
     else:
-        # The body can hold personal data, so only its shape is logged.
-        logger.exception("unhandled error for a %s request", body.get("type") or "slash command")
+        # The body and the exception's message can hold personal data, so only their shape is
+        # logged: the kind of request, the exception's type and where it was raised.
+        logger.error(
+            "unhandled error for a %s request: %s",
+            body.get("type") or "slash command",
+            exception_outline(error),
+        )
         message = notice(SOMETHING_WENT_WRONG)
     if respond is not None and (body.get("response_url") or body.get("response_urls")):
         # Said only to the person who acted; a message they clicked in stays as it was.

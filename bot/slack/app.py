@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import event_log
 from bot.core.clock import Clock, system_clock
+from bot.core.logging_setup import bolt_base_logger
 from bot.core.settings import Settings
 from bot.slack.app_context import CONTEXT_KEY, Services
 from db.engine import unit_of_work
@@ -39,6 +40,9 @@ def create_app(
         # Socket Mode traffic arrives over an authenticated websocket and carries no signature.
         request_verification_enabled=not socket_mode,
         name="cohortbot",
+        # Bolt's loggers derive from this one and copy its filter, which keeps request bodies
+        # (personal data) out of their lines.
+        logger=bolt_base_logger(),
     )
     services = Services(uow=partial(unit_of_work, session_factory), clock=clock, settings=settings)
     uow = services.uow
