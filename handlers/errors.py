@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.core.errors import CohortbotError, InvalidInput
 from bot.core.logging_setup import exception_outline
+from bot.core.mrkdwn import shorten
 from bot.slack.blocks import notice, notice_modal
 
 SOMETHING_WENT_WRONG = (
@@ -62,6 +63,30 @@ def field_errors(error: CohortbotError, fallback_field: str) -> dict[str, str]:
     return {field: str(error)}
 
 
+# A modal's inline error sits under one field: a sentence or two. One that echoes what was typed
+# is cut here, whatever the listener built, so a long value never makes Slack refuse the answer.
+MAX_FIELD_ERROR_CHARACTERS = 300
+
+
+class _CappedAck:
+    """`ack` with every inline field error cut to `MAX_FIELD_ERROR_CHARACTERS`."""
+
+    def __init__(self, ack: Ack) -> None:
+        self._ack = ack
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._ack.response
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        errors = kwargs.get("errors")
+        if isinstance(errors, dict):
+            kwargs["errors"] = {
+                field: shorten(text, MAX_FIELD_ERROR_CHARACTERS) for field, text in errors.items()
+            }
+        return self._ack(*args, **kwargs)
+
+
 def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
     """Run `listener` so that an error after its `ack()` is answered here, not lost by Bolt."""
     wanted = get_arg_names_of_callable(listener)
@@ -78,7 +103,7 @@ def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
         request: Any,
     ) -> Any:
         available = {
-            "ack": ack,
+            "ack": _CappedAck(ack),
             "body": body,
             "payload": payload,
             "respond": respond,

@@ -17,6 +17,7 @@ from bot.core import outbox
 from bot.core.anonymity import MIN_GROUP
 from bot.core.audit import record_change
 from bot.core.errors import CohortbotError, InvalidInput, NotFound
+from bot.core.mrkdwn import shorten
 from bot.core.notice import Notice
 from bot.core.render import render
 from bot.core.tables import to_csv
@@ -74,7 +75,7 @@ def known_form(session: Session, key: str) -> EvaluationForm:
     keys = list(session.scalars(select(EvaluationForm.key).distinct().order_by(EvaluationForm.key)))
     if key not in keys:
         known = ", ".join(keys) if keys else "none yet"
-        raise InvalidInput(f"There is no evaluation form called '{key}'. Forms: {known}.")
+        raise InvalidInput(f"There is no evaluation form called '{shorten(key)}'. Forms: {known}.")
     return latest_form(session, key)
 
 

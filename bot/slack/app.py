@@ -65,7 +65,25 @@ def create_app(
         next_()
         return None
 
+    def drop_nul_characters(body: dict[str, Any], next_: Callable[[], None]) -> None:
+        # No one types a NUL, PostgreSQL cannot store one in text, and nothing of it would show.
+        _strip_nul(body)
+        next_()
+
+    app.use(drop_nul_characters)
     app.use(provide_services)
     app.use(ignore_event_retries)
     register_listeners(app)
     return app
+
+
+def _strip_nul(value: Any) -> Any:
+    """`value` with NUL characters removed from every string in it; containers change in place."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _strip_nul(item)
+    elif isinstance(value, list):
+        value[:] = [_strip_nul(item) for item in value]
+    return value
