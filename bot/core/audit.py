@@ -32,3 +32,26 @@ def record_change(
     )
     session.add(event)
     return event
+
+
+READ_PREFIX = "read."
+
+
+def record_read(
+    session: Session, *, actor: str, what: str, scope: str, rows: int, now: datetime
+) -> AuditEvent:
+    """Add an audit event for a view or export of personal data: who, what, when, how many rows.
+
+    `scope` names what was read by reference ("cohort:3", "session:12", "all"), never by value.
+    """
+    event = AuditEvent(
+        at=now,
+        actor=actor,
+        action=READ_PREFIX + what,
+        entity_type="read",
+        entity_id=scope[:64],
+        before=None,
+        after={"rows": rows},
+    )
+    session.add(event)
+    return event

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.core import outbox
 from bot.core.anonymity import MIN_GROUP
-from bot.core.audit import record_change
+from bot.core.audit import record_change, record_read
 from bot.core.errors import CohortbotError, InvalidInput, NotFound
 from bot.core.mrkdwn import shorten
 from bot.core.notice import Notice
@@ -325,6 +325,14 @@ def export_responses(
         form_key=form_key,
         where=cohort_label(cohort) if cohort else None,
         anonymous=any(form.anonymous for form in forms),
+    )
+    record_read(
+        session,
+        actor=recipient,
+        what="evaluation_export",
+        scope=f"cohort:{cohort.id}" if cohort else "all",
+        rows=export.rows,
+        now=now,
     )
     if not table.rows:
         return export
