@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.core.errors import CohortbotError, InvalidInput
+from bot.core.logging_setup import exception_outline
+from bot.core.mrkdwn import shorten
 from bot.slack.blocks import notice, notice_modal
 
 SOMETHING_WENT_WRONG = (
@@ -38,8 +40,13 @@ def handle_error(
     if isinstance(error, CohortbotError):
         message = notice(str(error))
     else:
-        # The body can hold personal data, so only its shape is logged.
-        logger.exception("unhandled error for a %s request", body.get("type") or "slash command")
+        # The body and the exception's message can hold personal data, so only their shape is
+        # logged: the kind of request, the exception's type and where it was raised.
+        logger.error(
+            "unhandled error for a %s request: %s",
+            body.get("type") or "slash command",
+            exception_outline(error),
+        )
         message = notice(SOMETHING_WENT_WRONG)
     if respond is not None and (body.get("response_url") or body.get("response_urls")):
         # Said only to the person who acted; a message they clicked in stays as it was.
@@ -54,6 +61,30 @@ def field_errors(error: CohortbotError, fallback_field: str) -> dict[str, str]:
     """
     field = error.field if isinstance(error, InvalidInput) and error.field else fallback_field
     return {field: str(error)}
+
+
+# A modal's inline error sits under one field: a sentence or two. One that echoes what was typed
+# is cut here, whatever the listener built, so a long value never makes Slack refuse the answer.
+MAX_FIELD_ERROR_CHARACTERS = 300
+
+
+class _CappedAck:
+    """`ack` with every inline field error cut to `MAX_FIELD_ERROR_CHARACTERS`."""
+
+    def __init__(self, ack: Ack) -> None:
+        self._ack = ack
+
+    @property
+    def response(self) -> BoltResponse | None:
+        return self._ack.response
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        errors = kwargs.get("errors")
+        if isinstance(errors, dict):
+            kwargs["errors"] = {
+                field: shorten(text, MAX_FIELD_ERROR_CHARACTERS) for field, text in errors.items()
+            }
+        return self._ack(*args, **kwargs)
 
 
 def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,7 +103,7 @@ def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
         request: Any,
     ) -> Any:
         available = {
-            "ack": ack,
+            "ack": _CappedAck(ack),
             "body": body,
             "payload": payload,
             "respond": respond,

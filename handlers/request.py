@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.core.errors import CohortbotError
+from bot.core.errors import CohortbotError, InvalidInput
 from bot.core.roles import require_coordinator, roles_of
 from bot.slack.app_context import Services
 from db.models import Role
@@ -22,6 +22,18 @@ def button_number(action: dict[str, Any]) -> int:
         return int(action.get("value", ""))
     except ValueError:
         raise CohortbotError("That button is not one I recognise; nothing was changed.") from None
+
+
+def picked_date(picked: str | None, field: str) -> date | None:
+    """A datepicker's value (None when empty); one that is not a real date is refused on `field`."""
+    if not picked:
+        return None
+    try:
+        return date.fromisoformat(picked)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "That is not a date I can read: pick one from the calendar.", field=field
+        ) from None
 
 
 class SlackRequest:

@@ -15,6 +15,7 @@ from bot.applications.rounds import find_programme
 from bot.applications.screening import screen
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
+from bot.core.mrkdwn import shorten
 from bot.core.outbox import enqueue
 from bot.core.people import person_by_slack_id
 from bot.enrolment.enrolment import enrol
@@ -58,7 +59,7 @@ def parse_status(text: str) -> ApplicationStatus:
     except ValueError:
         names = ", ".join(status.value for status in ApplicationStatus)
         raise InvalidInput(
-            f"There is no status '{text}'. Statuses: {names}.", field="status"
+            f"There is no status '{shorten(text)}'. Statuses: {names}.", field="status"
         ) from None
 
 
@@ -305,7 +306,7 @@ def _cohort_of(session: Session, programme: Programme, name: str) -> Cohort:
         )
     )
     if cohort is None:
-        raise NotFound(f"{programme.name} has no cohort called '{name}'.")
+        raise NotFound(f"{programme.name} has no cohort called '{shorten(name)}'.")
     return cohort
 
 

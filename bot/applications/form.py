@@ -14,6 +14,7 @@ import yaml
 
 from bot.applications.screening import Screenable
 from bot.core.errors import InvalidInput
+from bot.core.mrkdwn import shorten
 from bot.core.render import TEMPLATE_DIR
 from db.enums import OrganisationType
 
@@ -120,14 +121,16 @@ def check_answers(raw: Mapping[str, str | None]) -> ApplicationAnswers:
         if not values[field]:
             errors[field] = "This is required."
     if values["email"] and not _EMAIL.match(values["email"]):
-        errors["email"] = f"'{values['email']}' is not an email address."
+        errors["email"] = f"'{shorten(values['email'])}' is not an email address."
     organisation_type = parse_organisation_type(values["organisation_type"])
     if values["organisation_type"] and organisation_type is None:
         known = ", ".join(ORGANISATION_TYPE_LABELS.values())
-        errors["organisation_type"] = f"'{values['organisation_type']}' is not one of: {known}."
+        errors["organisation_type"] = (
+            f"'{shorten(values['organisation_type'])}' is not one of: {known}."
+        )
     region = _choice(values["region"], regions())
     if values["region"] and region is None:
-        errors["region"] = f"'{values['region']}' is not one of: {', '.join(regions())}."
+        errors["region"] = f"'{shorten(values['region'])}' is not one of: {', '.join(regions())}."
     experience = parse_yes_no(values["recent_provider_experience"])
     if values["recent_provider_experience"] and experience is None:
         errors["recent_provider_experience"] = "Answer yes or no."
@@ -141,10 +144,12 @@ def check_answers(raw: Mapping[str, str | None]) -> ApplicationAnswers:
         errors["diversity_consent"] = "Answer yes or no."
     gender = _choice(values["gender"], GENDERS) if values["gender"] else None
     if values["gender"] and gender is None:
-        errors["gender"] = f"'{values['gender']}' is not one of: {', '.join(GENDERS)}."
+        errors["gender"] = f"'{shorten(values['gender'])}' is not one of: {', '.join(GENDERS)}."
     ethnicity = _choice(values["ethnicity"], ETHNICITIES) if values["ethnicity"] else None
     if values["ethnicity"] and ethnicity is None:
-        errors["ethnicity"] = f"'{values['ethnicity']}' is not one of: {', '.join(ETHNICITIES)}."
+        errors["ethnicity"] = (
+            f"'{shorten(values['ethnicity'])}' is not one of: {', '.join(ETHNICITIES)}."
+        )
     if errors:
         raise FormErrors(errors)
     assert organisation_type is not None and region is not None

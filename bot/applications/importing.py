@@ -28,6 +28,7 @@ from bot.applications.form import (
 from bot.applications.rounds import find_programme, find_round
 from bot.core.audit import record_change
 from bot.core.errors import NotFound
+from bot.core.mrkdwn import shorten
 from bot.core.render import render
 from bot.enrolment.enrolment import enrol, free_places
 from db.enums import ApplicationStatus, EnrolmentStatus
@@ -248,7 +249,7 @@ def _unknown_cohort(session: Session, programme: Programme, name: str) -> str:
         select(Cohort.name).where(Cohort.programme_id == programme.id).order_by(Cohort.name)
     ).all()
     listed = f"its cohorts are {', '.join(known)}" if known else "it has no cohorts yet"
-    return f"{programme.name} has no cohort called '{name}': {listed}"
+    return f"{programme.name} has no cohort called '{shorten(name)}': {listed}"
 
 
 def _held(session: Session, person_id: int, cohort_id: int) -> bool:

@@ -13,6 +13,7 @@ from bot.applications.screening import parse_criterion
 from bot.core.audit import record_change
 from bot.core.dates import parse_date
 from bot.core.errors import InvalidInput, NotFound
+from bot.core.mrkdwn import shorten
 from bot.core.timefmt import format_day
 from db.models import AdvertisingRound, Programme
 
@@ -31,7 +32,7 @@ def find_programme(session: Session, name: str) -> Programme:
         select(Programme).where(func.lower(Programme.name) == name.strip().lower())
     )
     if programme is None:
-        raise NotFound(f"There is no programme called '{name}'.")
+        raise NotFound(f"There is no programme called '{shorten(name)}'.")
     return programme
 
 
@@ -61,7 +62,7 @@ def add_round(
         raise InvalidInput("name: give the round a name.", field="name")
     if any(existing.name.lower() == name.strip().lower() for existing in programme.rounds):
         raise InvalidInput(
-            f"name: {programme.name} already has a round called '{name}'.", field="name"
+            f"name: {programme.name} already has a round called '{shorten(name)}'.", field="name"
         )
     overlapping = tuple(
         existing
@@ -115,7 +116,7 @@ def find_round(programme: Programme, name: str) -> AdvertisingRound:
     for advertising_round in programme.rounds:
         if advertising_round.name.lower() == name.strip().lower():
             return advertising_round
-    raise NotFound(f"{programme.name} has no round called '{name}'.")
+    raise NotFound(f"{programme.name} has no round called '{shorten(name)}'.")
 
 
 def day_and_year(day: date) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.errors import InvalidInput
+from bot.core.mrkdwn import shorten
 
 PROVIDER_EXPERIENCE = "provider-experience"
 _LEVEL = "level:"
@@ -52,7 +53,8 @@ def parse_criterion(text: str) -> str:
         if lowered.startswith(prefix) and cleaned[len(prefix) :].strip():
             return prefix + cleaned[len(prefix) :].strip()
     raise InvalidInput(
-        f"I don't understand the criterion '{text}'. Criteria: {CRITERIA_HELP}.", field="criteria"
+        f"I don't understand the criterion '{shorten(text)}'. Criteria: {CRITERIA_HELP}.",
+        field="criteria",
     )
 
 

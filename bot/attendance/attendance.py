@@ -17,7 +17,7 @@ from bot.attendance.fields import reason_field
 from bot.attendance.messages import AbsenceFlag, CheckInPrompt, RecordPrompt
 from bot.attendance.register import Register, RegisterEntry, recorded_fingerprint
 from bot.core import outbox
-from bot.core.audit import record_change
+from bot.core.audit import record_change, record_read
 from bot.core.concurrency import require_unchanged
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.roles import role_holders
@@ -98,7 +98,7 @@ def _invitations(session: Session, session_id: int) -> list[Invitation]:
 
 
 def register(
-    session: Session, session_ref: str, *, slack_user_id: str, roles: set[Role]
+    session: Session, session_ref: str, *, slack_user_id: str, roles: set[Role], now: datetime
 ) -> Register:
     """The register of the session named `session_ref` ('12' or '#12'), for someone allowed to see it."""
     programme_session = find_session(session, session_ref)
@@ -107,9 +107,18 @@ def register(
             "Sorry, only coordinators, the session's facilitator and the steering group "
             "can see its register."
         )
-    return register_of(
+    seen = register_of(
         session, programme_session, can_record=may_record(programme_session, slack_user_id, roles)
     )
+    record_read(
+        session,
+        actor=slack_user_id,
+        what="attendance_register",
+        scope=f"session:{programme_session.id}",
+        rows=len(seen.entries),
+        now=now,
+    )
+    return seen
 
 
 def register_of(

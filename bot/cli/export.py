@@ -9,6 +9,7 @@ from typing import TextIO
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from bot.core.audit import record_read
 from bot.core.errors import CohortbotError
 from bot.core.tables import Cell, Table, to_csv
 from bot.programmes.programmes import resolve_cohort
@@ -20,6 +21,9 @@ from bot.reporting.export.workbook import (
 )
 from bot.runtime import Runtime
 from db.engine import unit_of_work
+
+# Who the audit trail says read the data when it is exported on the server.
+CLI_ACTOR = "cli"
 
 FORMATS = ("xlsx", "csv")
 
@@ -71,6 +75,14 @@ def write_export(args: argparse.Namespace, runtime: Runtime) -> list[str]:
     with unit_of_work(runtime.session_factory) as session:
         cohort_id = resolve_cohort(session, args.cohort).id if args.cohort else None
         tables = export_tables(session, now, cohort_id=cohort_id)
+        record_read(
+            session,
+            actor=CLI_ACTOR,
+            what="export",
+            scope=f"cohort:{cohort_id}" if cohort_id else "all",
+            rows=sum(len(table.rows) for table in tables),
+            now=now,
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     if args.format == "xlsx":
         path = args.out / export_filename(now, tz)

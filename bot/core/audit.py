@@ -1,4 +1,24 @@
-"""The audit trail: every change of programme data says who, when, what, before and after."""
+"""The audit trail: every change of programme data says who, when, what, before and after.
+
+The trail is append-only in the database (triggers in migration 0006 refuse UPDATE and DELETE
+on `audit_event`, on SQLite and PostgreSQL), yet erasure must be able to take a person's values
+out of it. Of the two designs (entries that hold only references and non-personal values, or
+personal values encrypted under a per-person key that erasure destroys) this uses the first:
+
+- an event about a record linked to a person (`db.personal.person_linked_tables()`: a person,
+  their enrolments, applications, assessments, outcomes, leave, ...) keeps in `audit_event` only
+  references: the action, the record's type and id, the actor's Slack id and the time. Its
+  before and after values go to `audit_personal_value`, one row per event, which the database
+  lets erasure delete; `values_of` reads them back while they exist;
+- events about programme data (programmes, cohorts, rounds, policies) keep their values inline;
+- reads are recorded with a reference to what was read (`cohort:3`) and a row count only.
+
+Why not encryption: it needs key management (a key store that is itself erasable, and backups of
+the database that keep old keys), a new dependency, and it makes every audit value unreadable to
+a database query; splitting the values out gives the same guarantee (after erasure nothing
+personal is left in the trail) with plain SQL. What an erased person's events keep is what
+accountability needs: that something happened to record N, by whom, and when.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +27,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent
+from db.models import AuditEvent, AuditPersonalValue
+from db.personal import person_linked_tables, table_of_class
 
 
 def record_change(
@@ -21,14 +42,56 @@ def record_change(
     now: datetime,
 ) -> AuditEvent:
     """Add an audit event for a change to `entity` (a mapped object with an `id`)."""
+    personal = _about_a_person(type(entity).__name__)
     event = AuditEvent(
         at=now,
         actor=actor,
         action=action,
         entity_type=type(entity).__name__,
         entity_id=str(entity.id),
-        before=before,
-        after=after,
+        before=None if personal else before,
+        after=None if personal else after,
+    )
+    session.add(event)
+    if personal and (before is not None or after is not None):
+        session.flush()
+        session.add(AuditPersonalValue(audit_event_id=event.id, before=before, after=after))
+    return event
+
+
+def _about_a_person(entity_type: str) -> bool:
+    table = table_of_class(entity_type)
+    return table is not None and table.name in person_linked_tables()
+
+
+def values_of(
+    session: Session, event: AuditEvent
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The event's before and after values, wherever they are kept (none once erased)."""
+    if event.before is not None or event.after is not None:
+        return event.before, event.after
+    kept = session.get(AuditPersonalValue, event.id)
+    return (kept.before, kept.after) if kept is not None else (None, None)
+
+
+READ_PREFIX = "read."
+
+
+def record_read(
+    session: Session, *, actor: str, what: str, scope: str, rows: int, now: datetime
+) -> AuditEvent:
+    """Add an audit event for a view or export of personal data: who, what, when, how many rows.
+
+    `scope` names what was read by reference ("cohort:3", "session:12", "all"), never by value.
+    """
+    event = AuditEvent(
+        at=now,
+        actor=actor,
+        action=READ_PREFIX + what,
+        entity_type="read",
+        entity_id=scope[:64],
+        before=None,
+        after={"rows": rows},
     )
     session.add(event)
     return event

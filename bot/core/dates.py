@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidInput
+from bot.core.mrkdwn import shorten
 
 _MONTHS = {
     name: number
@@ -51,28 +52,32 @@ def parse_date(text: str, field: str, *, default_year: int | None = None) -> dat
         month_name = match.group(2)
         if month_name not in _MONTHS:
             raise InvalidInput(
-                f"{field}: '{text}' has no month I recognise ({EXAMPLES}).", field=field
+                f"{field}: '{shorten(text)}' has no month I recognise ({EXAMPLES}).", field=field
             )
         month = _MONTHS[month_name]
         if match.group(3) is None and default_year is None:
-            raise InvalidInput(f"{field}: '{text}' needs a year ({EXAMPLES}).", field=field)
+            raise InvalidInput(
+                f"{field}: '{shorten(text)}' needs a year ({EXAMPLES}).", field=field
+            )
         year = int(match.group(3)) if match.group(3) else int(default_year or 0)
     else:
-        raise InvalidInput(f"{field}: '{text}' is not a date I can read ({EXAMPLES}).", field=field)
+        raise InvalidInput(
+            f"{field}: '{shorten(text)}' is not a date I can read ({EXAMPLES}).", field=field
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidInput(f"{field}: '{text}' is not a real date.", field=field) from None
+        raise InvalidInput(f"{field}: '{shorten(text)}' is not a real date.", field=field) from None
 
 
 def parse_time(text: str, field: str) -> time:
     """Read a 24-hour time such as 09:30, or refuse it."""
     match = _TIME.match(text.strip())
     if match is None:
-        raise InvalidInput(f"{field}: '{text}' is not a time such as 09:30.", field=field)
+        raise InvalidInput(f"{field}: '{shorten(text)}' is not a time such as 09:30.", field=field)
     hour, minute = int(match.group(1)), int(match.group(2))
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise InvalidInput(f"{field}: '{text}' is not a real time.", field=field)
+        raise InvalidInput(f"{field}: '{shorten(text)}' is not a real time.", field=field)
     return time(hour, minute)
 
 

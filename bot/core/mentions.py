@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.errors import InvalidInput
+from bot.core.mrkdwn import shorten
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -14,7 +15,7 @@ def parse_mention(text: str, field: str = "user") -> str:
     match = _MENTION.match(text.strip())
     if match is None:
         raise InvalidInput(
-            f"'{text}' is not a mention: type @ and pick the person from the list, "
+            f"'{shorten(text)}' is not a mention: type @ and pick the person from the list, "
             "so I know exactly who you mean.",
             field=field,
         )

@@ -26,7 +26,7 @@ def zone_of(enrolment: Enrolment) -> ZoneInfo:
         if name:
             try:
                 return ZoneInfo(name)
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, OSError):
                 continue
     return ZoneInfo("Europe/London")
 

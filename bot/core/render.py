@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 import templates
-from bot.core.mrkdwn import escape
+from bot.core.mrkdwn import escape, shorten
 from bot.core.timefmt import format_day, format_when
 
 TEMPLATE_DIR = Path(templates.__file__).parent
@@ -34,6 +34,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters["when"] = format_when
     env.filters["day"] = format_day
+    # `{{ text | short }}` echoes a person's own text back without letting it overflow a reply.
+    env.filters["short"] = shorten
     return env
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.mrkdwn import shorten
 from db.models import Role, RoleGrant
 
 BOOTSTRAP_ACTOR = "COHORTBOT_COORDINATORS"
@@ -65,7 +66,7 @@ def parse_role(text: str) -> Role:
     except ValueError:
         names = ", ".join(role.value for role in Role)
         raise InvalidInput(
-            f"There is no role called '{text}'. Roles: {names}.", field="role"
+            f"There is no role called '{shorten(text)}'. Roles: {names}.", field="role"
         ) from None
 
 

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.core import outbox
 from bot.core.anonymity import MIN_GROUP
-from bot.core.audit import record_change
+from bot.core.audit import record_change, record_read
 from bot.core.errors import CohortbotError, InvalidInput, NotFound
+from bot.core.mrkdwn import shorten
 from bot.core.notice import Notice
 from bot.core.render import render
 from bot.core.tables import to_csv
@@ -74,7 +75,7 @@ def known_form(session: Session, key: str) -> EvaluationForm:
     keys = list(session.scalars(select(EvaluationForm.key).distinct().order_by(EvaluationForm.key)))
     if key not in keys:
         known = ", ".join(keys) if keys else "none yet"
-        raise InvalidInput(f"There is no evaluation form called '{key}'. Forms: {known}.")
+        raise InvalidInput(f"There is no evaluation form called '{shorten(key)}'. Forms: {known}.")
     return latest_form(session, key)
 
 
@@ -324,6 +325,14 @@ def export_responses(
         form_key=form_key,
         where=cohort_label(cohort) if cohort else None,
         anonymous=any(form.anonymous for form in forms),
+    )
+    record_read(
+        session,
+        actor=recipient,
+        what="evaluation_export",
+        scope=f"cohort:{cohort.id}" if cohort else "all",
+        rows=export.rows,
+        now=now,
     )
     if not table.rows:
         return export

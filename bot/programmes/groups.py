@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
+from bot.core.mrkdwn import shorten
 from bot.programmes.invitations import ensure_invitations, prune_invitations
 from db.enums import EnrolmentStatus, SessionStatus
 from db.models import ActionLearningGroup, Cohort, Enrolment, ProgrammeSession
@@ -226,7 +227,7 @@ def find_group(cohort: Cohort, name: str) -> ActionLearningGroup:
         if wanted in (group.name.casefold(), group.name.casefold().removeprefix("group ")):
             return group
     names = ", ".join(g.name for g in cohort.groups) or "none yet (use `/cohort groups split`)"
-    raise NotFound(f"No group called '{name}' in {cohort.name}. Groups: {names}.")
+    raise NotFound(f"No group called '{shorten(name)}' in {cohort.name}. Groups: {names}.")
 
 
 def move_to_group(

@@ -15,6 +15,7 @@ from bot.core.audit import record_change
 from bot.core.concurrency import fingerprint, locked, require_unchanged
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.months import add_months
+from bot.core.mrkdwn import shorten
 from bot.core.timefmt import day_with_year
 from bot.programmes.fields import Field
 from db.models import Cohort, Programme, ProgrammeSession
@@ -53,7 +54,7 @@ def find_programme(session: Session, name: str) -> Programme:
         if programme.name.casefold() == name.strip().casefold():
             return programme
     raise NotFound(
-        f"No programme called '{name}'. Programmes: {_names([p.name for p in programmes])}."
+        f"No programme called '{shorten(name)}'. Programmes: {_names([p.name for p in programmes])}."
     )
 
 
@@ -64,7 +65,7 @@ def find_cohort(session: Session, programme_name: str, cohort_name: str) -> Coho
         if cohort.name.casefold() == cohort_name.strip().casefold():
             return cohort
     raise NotFound(
-        f"No cohort called '{cohort_name}' in {programme.name}. "
+        f"No cohort called '{shorten(cohort_name)}' in {programme.name}. "
         f"Cohorts: {_names([c.name for c in programme.cohorts])}."
     )
 
@@ -95,11 +96,11 @@ def resolve_cohort(session: Session, words: Sequence[str]) -> Cohort:
         return programme.cohorts[0]
     if matches:
         raise InvalidInput(
-            f"More than one programme has a cohort called '{words[0]}': "
+            f"More than one programme has a cohort called '{shorten(words[0])}': "
             f"{_names([cohort_label(c) for c in matches])}. Name the programme too."
         )
     raise NotFound(
-        f"No cohort called '{words[0]}'. Cohorts: {_names([cohort_label(c) for c in cohorts])}."
+        f"No cohort called '{shorten(words[0])}'. Cohorts: {_names([cohort_label(c) for c in cohorts])}."
     )
 
 
@@ -118,7 +119,9 @@ def find_session(session: Session, session_id: str) -> ProgrammeSession:
     """The session with the id shown in lists (e.g. '12' or '#12'), or `NotFound`."""
     cleaned = session_id.strip().lstrip("#")
     if not cleaned.isdigit():
-        raise InvalidInput(f"'{session_id}' is not a session id: use the number shown in lists.")
+        raise InvalidInput(
+            f"'{shorten(session_id)}' is not a session id: use the number shown in lists."
+        )
     found = session.get(ProgrammeSession, int(cleaned))
     if found is None:
         raise NotFound(f"No session #{cleaned}. `/cohort calendar` lists sessions with their ids.")
@@ -152,9 +155,10 @@ def _check_programme(session: Session, details: ProgrammeDetails, programme_id: 
         )
     try:
         ZoneInfo(details.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: zoneinfo reads the name as a file path (a 256-character one is too long).
         raise InvalidInput(
-            f"'{details.timezone}' is not a time zone I know (such as Europe/London).",
+            f"'{shorten(details.timezone)}' is not a time zone I know (such as Europe/London).",
             field=Field.TIMEZONE,
         ) from None
 

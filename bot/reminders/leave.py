@@ -13,6 +13,7 @@ from bot.core import outbox
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.months import add_months
+from bot.core.mrkdwn import shorten
 from bot.core.people import person_by_slack_id, zone_of
 from bot.core.timefmt import day_with_year
 from db.enums import (
@@ -131,7 +132,9 @@ def leave_kind(text: str) -> LeaveKind:
         return LeaveKind(cleaned)
     except ValueError:
         choices = ", ".join(k.value for k in LeaveKind)
-        raise InvalidInput(f"'{text}' is not a kind of leave. Choose from: {choices}.") from None
+        raise InvalidInput(
+            f"'{shorten(text)}' is not a kind of leave. Choose from: {choices}."
+        ) from None
 
 
 @dataclass(frozen=True)

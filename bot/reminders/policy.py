@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.core.dates import parse_time
 from bot.core.errors import InvalidInput
+from bot.core.mrkdwn import shorten
 from bot.core.working_hours import WorkingHours
 from db.enums import SessionKind
 
@@ -104,7 +105,7 @@ def parse_days(text: str, field: str = "days") -> tuple[int, ...]:
     for part in parts:
         if not part.isdigit() or int(part) > MAX_DAYS_BEFORE:
             raise InvalidInput(
-                f"'{part}' is not a number of days from 0 (the day itself) to {MAX_DAYS_BEFORE}.",
+                f"'{shorten(part)}' is not a number of days from 0 (the day itself) to {MAX_DAYS_BEFORE}.",
                 field=field,
             )
         days.append(int(part))
@@ -123,7 +124,7 @@ def parse_kind(text: str, field: str = "kind") -> SessionKind:
     except ValueError:
         choices = ", ".join([*(kind.value for kind in SessionKind), ALL_KINDS])
         raise InvalidInput(
-            f"'{text}' is not a session kind. Choose from: {choices}.", field=field
+            f"'{shorten(text)}' is not a session kind. Choose from: {choices}.", field=field
         ) from None
 
 
@@ -131,7 +132,9 @@ def parse_hours(text: str, field: str = "hours") -> tuple[time, time]:
     """Read '08:30-16:30' as the start and end of working hours."""
     start_text, dash, end_text = text.partition("-")
     if not dash:
-        raise InvalidInput(f"'{text}' is not a range of hours such as 09:00-17:00.", field=field)
+        raise InvalidInput(
+            f"'{shorten(text)}' is not a range of hours such as 09:00-17:00.", field=field
+        )
     start, end = parse_time(start_text, field), parse_time(end_text, field)
     if end <= start:
         raise InvalidInput("The working day must end after it starts.", field=field)
@@ -144,7 +147,9 @@ def parse_quorum(text: str, field: str = "quorum") -> float:
     try:
         value = float(cleaned[:-1]) / 100 if cleaned.endswith("%") else float(cleaned)
     except ValueError:
-        raise InvalidInput(f"'{text}' is not a share such as 0.5 or 50%.", field=field) from None
+        raise InvalidInput(
+            f"'{shorten(text)}' is not a share such as 0.5 or 50%.", field=field
+        ) from None
     if not 0 < value <= 1:
         raise InvalidInput("The quorum must be more than 0 and at most 1 (100%).", field=field)
     return value

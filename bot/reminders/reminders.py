@@ -190,7 +190,7 @@ def _zone(slack_tz: str | None, programme_tz: str) -> ZoneInfo:
         if name:
             try:
                 return ZoneInfo(name)
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, OSError):
                 continue
     return ZoneInfo("Europe/London")
 

@@ -150,7 +150,7 @@ def person_zone(invitation: Invitation) -> ZoneInfo:
         if name:
             try:
                 return ZoneInfo(name)
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, OSError):
                 continue
     return ZoneInfo("Europe/London")
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import event_log
 from bot.core.clock import Clock, system_clock
+from bot.core.logging_setup import bolt_base_logger
 from bot.core.settings import Settings
 from bot.slack.app_context import CONTEXT_KEY, Services
 from db.engine import unit_of_work
@@ -39,6 +40,9 @@ def create_app(
         # Socket Mode traffic arrives over an authenticated websocket and carries no signature.
         request_verification_enabled=not socket_mode,
         name="cohortbot",
+        # Bolt's loggers derive from this one and copy its filter, which keeps request bodies
+        # (personal data) out of their lines.
+        logger=bolt_base_logger(),
     )
     services = Services(uow=partial(unit_of_work, session_factory), clock=clock, settings=settings)
     uow = services.uow
@@ -61,7 +65,25 @@ def create_app(
         next_()
         return None
 
+    def drop_nul_characters(body: dict[str, Any], next_: Callable[[], None]) -> None:
+        # No one types a NUL, PostgreSQL cannot store one in text, and nothing of it would show.
+        _strip_nul(body)
+        next_()
+
+    app.use(drop_nul_characters)
     app.use(provide_services)
     app.use(ignore_event_retries)
     register_listeners(app)
     return app
+
+
+def _strip_nul(value: Any) -> Any:
+    """`value` with NUL characters removed from every string in it; containers change in place."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _strip_nul(item)
+    elif isinstance(value, list):
+        value[:] = [_strip_nul(item) for item in value]
+    return value

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, JSONType, UTCDateTime, utcnow
 
-__all__ = ["SYSTEM_ACTOR", "AuditEvent"]
+__all__ = ["SYSTEM_ACTOR", "AuditEvent", "AuditPersonalValue"]
 
 # Actor recorded for changes made by the scheduler or other automation.
 SYSTEM_ACTOR = "system"
@@ -37,3 +37,19 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     __table_args__ = (sa.Index(None, "entity_type", "entity_id"),)
+
+
+class AuditPersonalValue(Base):
+    """The values of an audit event about a person's records, kept apart so erasure can remove them.
+
+    The audit event itself is append-only and keeps only references (what, which record, who,
+    when); this row, which the database lets erasure delete, holds the before and after values.
+    """
+
+    __tablename__ = "audit_personal_value"
+
+    audit_event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("audit_event.id", ondelete="NO ACTION"), primary_key=True
+    )
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

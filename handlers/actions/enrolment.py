@@ -9,6 +9,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.logging_setup import exception_outline
 from bot.enrolment import enrolment as service
 from bot.slack.app_context import Services
 from bot.slack.blocks.enrolment import place_answer_message
@@ -57,8 +58,8 @@ def _replace_offer(client: WebClient, body: dict[str, Any], content: dict[str, A
         return
     try:
         client.chat_update(channel=channel, ts=ts, **content)
-    except SlackApiError:
-        logger.warning("could not update an answered place offer", exc_info=True)
+    except SlackApiError as error:
+        logger.warning("could not update an answered place offer: %s", exception_outline(error))
 
 
 def register(app: GuardedApp) -> None:

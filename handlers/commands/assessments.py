@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.errors import InvalidInput
 from bot.core.mentions import parse_mention
+from bot.core.mrkdwn import shorten
 from bot.core.timefmt import format_when
 from bot.home.command_catalogue import Subcommand
 from bot.programmes.programmes import cohort_label, only_cohort, programme_zone, resolve_cohort
@@ -58,7 +59,7 @@ def _offer(request: CommandRequest, words: tuple[str, ...]) -> Message:
     participant = parse_mention(words[0])
     number = words[1].strip().lstrip("#")
     if not number.isdigit():
-        raise InvalidInput(f"'{words[1]}' is not a session id. {OFFER_USAGE}")
+        raise InvalidInput(f"'{shorten(words[1])}' is not a session id. {OFFER_USAGE}")
     with request.uow() as session:
         request.require_coordinator(session)
         enrolment = assessments.enrolment_to_assess(session, participant)

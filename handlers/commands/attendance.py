@@ -21,7 +21,13 @@ def handle_command_attendance(request: CommandRequest) -> Message | None:
         roles = request.roles(session)
         if len(words) == 1:
             return register_message(
-                attendance.register(session, words[0], slack_user_id=request.user_id, roles=roles)
+                attendance.register(
+                    session,
+                    words[0],
+                    slack_user_id=request.user_id,
+                    roles=roles,
+                    now=request.now(),
+                )
             )
         programme_session = attendance.recordable_session(
             session, words[0], slack_user_id=request.user_id, roles=roles, now=request.now()

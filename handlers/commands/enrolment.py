@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.core.audit import record_read
 from bot.core.errors import InvalidInput
 from bot.core.mentions import parse_mention
 from bot.core.people import SlackProfile, person_from_slack, person_with_slack_id
@@ -96,7 +97,9 @@ def handle_waiting(request: CommandRequest) -> Message:
     with request.uow() as session:
         request.require_coordinator(session)
         cohort = find_cohort(session, programme_name, cohort_name)
-        return waiting_message(roster(session, cohort))
+        listed = roster(session, cohort)
+        audited(request, session, "waiting_list", cohort, len(listed.waiting))
+        return waiting_message(listed)
 
 
 def handle_members(request: CommandRequest) -> Message:
@@ -105,7 +108,23 @@ def handle_members(request: CommandRequest) -> Message:
     with request.uow() as session:
         request.require_coordinator(session)
         cohort = find_cohort(session, programme_name, cohort_name)
-        return members_message(roster(session, cohort))
+        listed = roster(session, cohort)
+        audited(request, session, "members", cohort, len(listed.members) + len(listed.waiting))
+        return members_message(listed)
+
+
+def audited(
+    request: CommandRequest, session: Session, what: str, cohort: Cohort, rows: int
+) -> None:
+    """Record in the audit trail that `request`'s person saw `rows` people of `cohort`."""
+    record_read(
+        session,
+        actor=request.user_id,
+        what=what,
+        scope=f"cohort:{cohort.id}",
+        rows=rows,
+        now=request.now(),
+    )
 
 
 def roster(session: Session, cohort: Cohort) -> Roster:

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.core.logging_setup import exception_outline
 from bot.core.roles import roles_of
 from bot.home.home import home_facts
 from bot.slack.app_context import Services
@@ -34,9 +35,9 @@ def publish_home(client: WebClient, services: Services, user_id: str) -> None:
     """Refresh someone's Home tab after a change that affects it; a failure is only logged."""
     try:
         _publish(client, services, user_id)
-    except Exception:
+    except Exception as error:
         # Best effort: the change itself is committed, and the tab is rebuilt when next opened.
-        logger.warning("could not refresh the Home tab of a user", exc_info=True)
+        logger.warning("could not refresh the Home tab of a user: %s", exception_outline(error))
 
 
 def _publish(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack
@@ -16,7 +15,7 @@ from bot.slack.blocks.assessments import offered_view, recorded_view
 from bot.slack.ids.assessments import DID_NOT_ATTEND, YES, CallbackId, Field
 from db.enums import Level, Readiness
 from handlers.errors import GuardedApp, field_errors
-from handlers.request import SlackRequest
+from handlers.request import SlackRequest, picked_date
 
 
 def _action(view: dict[str, Any], field: Field) -> dict[str, Any]:
@@ -39,7 +38,7 @@ def entry_from(view: dict[str, Any]) -> assessments.AssessmentEntry:
     readiness = _chosen(view, Field.READINESS)
     return assessments.AssessmentEntry(
         attended=_chosen(view, Field.ATTENDED) != DID_NOT_ATTEND,
-        assessed_on=date.fromisoformat(picked) if picked else None,
+        assessed_on=picked_date(picked, Field.DATE),
         panel=_action(view, Field.PANEL).get("value"),
         readiness=Readiness(readiness) if readiness in set(Readiness) else None,
         performance=_level(view, Field.PERFORMANCE),
@@ -60,8 +59,8 @@ def handle_view_record(
     """Store the assessment; mistakes show on the field at fault."""
     request = SlackRequest(body["user"]["id"], context, client)
     enrolment_id = int(json.loads(view.get("private_metadata") or "{}")["enrolment_id"])
-    entry = entry_from(view)
     try:
+        entry = entry_from(view)
         with request.uow() as session:
             recorded = assessments.record_assessment(
                 session,

@@ -23,7 +23,7 @@ from bot.slack.ids.coaching import (
 )
 from handlers.errors import GuardedApp, field_errors
 from handlers.events.home import publish_home
-from handlers.request import SlackRequest
+from handlers.request import SlackRequest, picked_date
 
 
 def _value(view: dict[str, Any], block_id: str, action_id: str, key: str) -> Any:
@@ -62,7 +62,7 @@ def handle_view_log(
                 enrolment_id=int(metadata["enrolment_id"]),
                 actor=request.user_id,
                 roles=request.roles(session),
-                held_on=date.fromisoformat(picked) if picked else None,
+                held_on=picked_date(picked, BlockId.DATE),
                 coach=coach,
                 note=_value(view, BlockId.NOTE, NOTE_INPUT, "value"),
                 now=request.now(),
@@ -70,7 +70,7 @@ def handle_view_log(
     except CohortbotError as error:
         ack(response_action="errors", errors=field_errors(error, BlockId.DATE))
         return
-    held_on = date.fromisoformat(picked)
+    held_on = date.fromisoformat(str(picked))
     name = status.name if status.slack_user_id != request.user_id else None
     ack(response_action="update", view=logged_view(status, held_on, name=name).to_dict())
     if status.slack_user_id:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import CohortbotError
+from bot.core.logging_setup import exception_outline
 from bot.evaluations import commitments
 from bot.slack.blocks.commitments import follow_up_message, recorded_view
 from bot.slack.ids.evaluations import COMMITMENT_NOTE_INPUT, BlockId, CallbackId
@@ -55,8 +56,10 @@ def handle_view_commitment_note(
         return
     try:
         client.chat_update(channel=channel, ts=ts, **follow_up_message(facts).as_kwargs())
-    except SlackApiError:
-        logger.warning("could not update an answered commitment follow-up", exc_info=True)
+    except SlackApiError as error:
+        logger.warning(
+            "could not update an answered commitment follow-up: %s", exception_outline(error)
+        )
 
 
 def register(app: GuardedApp) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack
@@ -16,7 +15,7 @@ from bot.slack.ids.outcomes import CallbackId, Field
 from db.enums import OutcomeKind
 from handlers.errors import GuardedApp, field_errors
 from handlers.events.home import publish_home
-from handlers.request import SlackRequest
+from handlers.request import SlackRequest, picked_date
 
 
 def _action(view: dict[str, Any], field: Field) -> dict[str, Any]:
@@ -29,7 +28,7 @@ def entry_from(view: dict[str, Any]) -> outcomes.OutcomeEntry:
     picked = _action(view, Field.STARTED_ON).get("selected_date")
     return outcomes.OutcomeEntry(
         kind=OutcomeKind(kind) if kind in set(OutcomeKind) else None,
-        started_on=date.fromisoformat(picked) if picked else None,
+        started_on=picked_date(picked, Field.STARTED_ON),
         role_title=_action(view, Field.ROLE_TITLE).get("value"),
         organisation=_action(view, Field.ORGANISATION).get("value"),
         note=_action(view, Field.NOTE).get("value"),

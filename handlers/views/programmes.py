@@ -9,12 +9,13 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.core.dates import parse_date
 from bot.core.errors import CohortbotError, InvalidInput
-from bot.core.mrkdwn import escape
+from bot.core.mrkdwn import escape, shorten
 from bot.core.timefmt import format_when
 from bot.enrolment.cohorts import save_cohort
 from bot.programmes import timetable
@@ -86,7 +87,7 @@ def _day(values: Values, field: Field, label: str) -> date | None:
     try:
         return parse_date(text, field)
     except InvalidInput:
-        raise InvalidInput(f"{label}: '{text}' is not a real date.", field=field) from None
+        raise InvalidInput(f"{label}: '{shorten(text)}' is not a real date.", field=field) from None
 
 
 def _accepted(values: Values, metadata: dict[str, Any]) -> list[str]:
@@ -196,7 +197,13 @@ def _save_session(
     audience = values.get(Field.AUDIENCE) or WHOLE_COHORT
     facilitator_id = None
     if slack_user_id := values.get(Field.FACILITATOR):
-        info = request.client.users_info(user=slack_user_id)["user"]
+        try:
+            info = request.client.users_info(user=slack_user_id)["user"]
+        except SlackApiError:
+            raise InvalidInput(
+                "I can't find that person in Slack: pick the facilitator again.",
+                field=Field.FACILITATOR,
+            ) from None
         name = info.get("real_name") or info.get("name") or slack_user_id
         facilitator_id = timetable.facilitator_person(session, slack_user_id, name).id
     details = timetable.SessionDetails(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.coaching import allowance as coaching
 from bot.coaching import assignment as coach_assignment
 from bot.coaching import log as coaching_log
+from bot.core.audit import values_of
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.people import SlackProfile
 from bot.core.roles import grant_role
@@ -83,7 +84,7 @@ def test_assigning_records_the_coach_audits_it_and_owes_both_a_dm(
             "Enrolment",
             str(enrolment.id),
         )
-        assert (event.before, event.after) == (
+        assert values_of(session, event) == (
             {"coach_person_id": None},
             {"coach_person_id": enrolment.coach.id},
         )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.audit import values_of
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.reporting import assessment_report, assessments
 from bot.reporting.assessments import AssessmentEntry, box_name
@@ -98,8 +99,9 @@ def test_a_graded_assessment_is_stored_with_its_box_and_audited(
             COORDINATOR,
         )
         audit = session.scalars(select(AuditEvent)).one()
-        assert audit.after is not None
-        assert (audit.action, audit.actor, audit.after["readiness"]) == (
+        _, after = values_of(session, audit)
+        assert after is not None
+        assert (audit.action, audit.actor, after["readiness"]) == (
             "assessment.record",
             COORDINATOR,
             "ready_now",

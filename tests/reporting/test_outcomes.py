@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.audit import values_of
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.roles import grant_role
 from bot.reporting import outcomes
@@ -278,7 +279,7 @@ def test_a_rejection_needs_a_reason_removes_the_report_and_tells_the_participant
         assert "Their reason: That is a &lt;b&gt;sideways&lt;/b&gt; move" in told.payload["text"]
         audit = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert audit is not None
-        assert (audit.action, audit.after) == (
+        assert (audit.action, values_of(session, audit)[1]) == (
             "outcome.reject",
             {"rejected_because": "That is a <b>sideways</b> move"},
         )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.core import outbox
 from bot.core.errors import InvalidInput
 from bot.core.labels import OUTCOME_LABELS, READINESS_LABELS
+from bot.core.logging_setup import exception_outline
 from bot.core.outbox import Attachment
 from bot.core.settings import WeeklyTime
 from bot.core.tables import Table
@@ -113,8 +114,12 @@ def owe_digests(
                 if _enqueue(session, channel, digest, now, digest_key(programme.id, week)):
                     store_snapshot(session, digest.figures)
                     owed += 1
-        except Exception:
-            logger.exception("programme %d: the weekly digest could not be built", programme.id)
+        except Exception as error:
+            logger.error(
+                "programme %d: the weekly digest could not be built: %s",
+                programme.id,
+                exception_outline(error),
+            )
     return owed
 
 

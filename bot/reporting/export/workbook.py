@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from bot.core import outbox
+from bot.core.audit import record_read
 from bot.core.notice import Notice
 from bot.core.tables import Cell, Table, neutralise
 from bot.core.timefmt import format_when
@@ -197,7 +198,16 @@ def owe_export(
 ) -> str:
     """Owe `recipient` a DM with the export workbook attached; the workbook's filename."""
     filename = export_filename(now, tz)
-    workbook = build_workbook(session, now, cohort_id=cohort_id)
+    tables = export_tables(session, now, cohort_id=cohort_id)
+    workbook = write_workbook(tables, created=now)
+    record_read(
+        session,
+        actor=recipient,
+        what="export",
+        scope=f"cohort:{cohort_id}" if cohort_id else "all",
+        rows=sum(len(table.rows) for table in tables),
+        now=now,
+    )
     scope = cohort_label(session.get_one(Cohort, cohort_id)) if cohort_id else "all cohorts"
     outbox.enqueue(
         session,

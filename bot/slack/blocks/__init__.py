@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.core.mrkdwn import escape
+from bot.core.mrkdwn import cap, escape
 from bot.core.notice import Notice
 
 # The limits are re-exported: builders and tests read them from here.
@@ -21,6 +21,9 @@ from bot.core.slack_limits import MAX_MESSAGE_BLOCKS as MAX_MESSAGE_BLOCKS
 from bot.core.slack_limits import MAX_SECTION_CHARACTERS as MAX_SECTION_CHARACTERS
 from bot.core.slack_limits import MAX_VIEW_BLOCKS as MAX_VIEW_BLOCKS
 from bot.core.slack_limits import section_chunks
+
+# Slack truncates a message's text beyond 40,000 characters; a notice never needs more than this.
+MAX_FALLBACK_CHARACTERS = 4000
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,12 @@ class Message:
 
 
 def section(mrkdwn: str) -> SectionBlock:
-    """A section of (already escaped) mrkdwn text."""
-    return SectionBlock(text=MarkdownTextObject(text=mrkdwn))
+    """A section of (already escaped) mrkdwn text, cut to Slack's limit if it would pass it.
+
+    Replies echo shortened user text already; the cut is the net under anything that grew
+    beyond a section (a long list of names, say), which Slack would refuse outright.
+    """
+    return SectionBlock(text=MarkdownTextObject(text=cap(mrkdwn, MAX_SECTION_CHARACTERS)))
 
 
 def sections(mrkdwn: str, limit: int = MAX_SECTION_CHARACTERS) -> list[SectionBlock]:
@@ -58,7 +65,7 @@ def notice(plain_text: str) -> Message:
 
 def mrkdwn_notice(mrkdwn: str) -> Message:
     """A one-section message of mrkdwn that is already escaped (e.g. rendered from a template)."""
-    return Message(text=mrkdwn, blocks=(section(mrkdwn),))
+    return Message(text=cap(mrkdwn, MAX_FALLBACK_CHARACTERS), blocks=(section(mrkdwn),))
 
 
 @singledispatch

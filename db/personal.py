@@ -1,0 +1,53 @@
+"""Which tables hold data about a person, read from the schema itself.
+
+A table is about a person when it is `person`, or when one of its foreign keys points at a table
+that is: an enrolment names a person, an invitation names an enrolment, and so on. Erasure and
+subject access walk the same list, so a new table linked to a person is covered as it is added.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sqlalchemy as sa
+
+from db.models import Base
+
+PERSON_TABLE = "person"
+
+
+@cache
+def person_linked_tables() -> frozenset[str]:
+    """Names of every table with a column linked to a person (and `person` itself).
+
+    A record belongs to a person through a required link (an invitation's enrolment, an
+    enrolment's person); an optional link (a session's facilitator) makes the table linked but
+    does not make everything hanging off it (the session's evaluations) about that person.
+    """
+    owned = {PERSON_TABLE}
+    changed = True
+    while changed:
+        changed = False
+        for table in Base.metadata.sorted_tables:
+            if table.name in owned:
+                continue
+            if any(
+                fk.column.table.name in owned and not fk.parent.nullable
+                for fk in table.foreign_keys
+            ):
+                owned.add(table.name)
+                changed = True
+    linked = set(owned)
+    for table in Base.metadata.sorted_tables:
+        if any(fk.column.table.name in owned for fk in table.foreign_keys):
+            linked.add(table.name)
+    return frozenset(linked)
+
+
+def table_of_class(class_name: str) -> sa.Table | None:
+    """The table mapped by the model class called `class_name`, if any."""
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__name__ == class_name:
+            table = mapper.local_table
+            return table if isinstance(table, sa.Table) else None
+    return None
