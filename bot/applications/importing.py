@@ -168,7 +168,9 @@ def read_file(
 ) -> ParsedFile:
     """Check a CSV file and match its emails to Slack users (no database: call it before one)."""
     rows, errors = parse_csv(text, programme=programme, round_name=round_name)
-    slack_ids = {row.answers.email: lookup(row.answers.email) for row in rows} if not errors else {}
+    # Every valid row is looked up even when others have errors, so the preview lists as
+    # unmatched only the emails that really match no Slack account.
+    slack_ids = {row.answers.email: lookup(row.answers.email) for row in rows}
     return ParsedFile(rows, errors, slack_ids)
 
 

@@ -70,7 +70,7 @@ def handle_cohort_command(
         suggestion = catalogue.closest(invocation.name, CATALOGUE)
         ack(**unknown_subcommand_message(invocation.name, suggestion).as_kwargs())
         return
-    request = CommandRequest(command, invocation.arguments, context, client)
+    request = CommandRequest(command, invocation, context, client)
     if route.instant:
         reply = route.handle(request)
         ack(**reply.as_kwargs()) if reply else ack()

@@ -249,7 +249,7 @@ def _session_cancel(request: CommandRequest, words: Sequence[str]) -> Message:
         request.require_coordinator(session)
         row = find_session(session, words[0])
         told = timetable.cancel_session(
-            session, row.id, reason=" ".join(words[1:]), actor=request.user_id, now=request.now()
+            session, row.id, reason=request.rest(2), actor=request.user_id, now=request.now()
         )
         title = row.title
     return notice(f"Cancelled #{row.id} {title}. {told} people invited will be told why.")

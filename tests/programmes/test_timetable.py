@@ -305,15 +305,15 @@ def test_cancelling_records_why_and_tells_the_invited(
     session_id = existing_session(runtime)
 
     reply = command_reply(
-        slack, standin, COORDINATOR, f"session cancel {session_id} Speaker is ill"
+        slack, standin, COORDINATOR, f"session cancel {session_id} O'Neill's train can't run"
     )
 
     assert "Cancelled" in reply and "1 people invited" in reply
     (row,) = sessions(runtime)
-    assert (row.status, row.change_reason) == (SessionStatus.CANCELLED, "Speaker is ill")
+    assert (row.status, row.change_reason) == (SessionStatus.CANCELLED, "O'Neill's train can't run")
     deliver_due(runtime.tick_dependencies().uow, runtime.client, NOW)
     (message,) = standin.messages_in(standin.im_channel_id(PARTICIPANT))
-    assert "cancelled" in message.text and "Speaker is ill" in message.text
+    assert "cancelled" in message.text and "O'Neill's train can't run" in message.text
     assert "already cancelled" in command_reply(
         slack, standin, COORDINATOR, f"session cancel {session_id} again"
     )
