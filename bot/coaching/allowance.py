@@ -145,7 +145,15 @@ def behind(remaining: int, today: date, deadline: date) -> bool:
     return remaining > full_months_between(today, deadline) / MONTHS_PER_SESSION
 
 
-def start_expected_by(session: Session, cohort: Cohort) -> date | None:
+@dataclass(frozen=True)
+class StartExpected:
+    """When coaching should have begun, and from what: 'workshop' or 'start' (the cohort's)."""
+
+    by: date
+    after: str
+
+
+def coaching_start_expected(session: Session, cohort: Cohort) -> StartExpected | None:
     """Six weeks after the cohort's first workshop (else its start date; None if it has neither)."""
     workshop = session.scalar(
         select(func.min(ProgrammeSession.starts_at)).where(
@@ -155,8 +163,17 @@ def start_expected_by(session: Session, cohort: Cohort) -> date | None:
         )
     )
     if workshop is not None:
-        return workshop.astimezone(ZoneInfo(cohort.programme.timezone)).date() + WORKSHOP_GRACE
-    return None if cohort.start_date is None else cohort.start_date + WORKSHOP_GRACE
+        day = workshop.astimezone(ZoneInfo(cohort.programme.timezone)).date()
+        return StartExpected(day + WORKSHOP_GRACE, "workshop")
+    if cohort.start_date is None:
+        return None
+    return StartExpected(cohort.start_date + WORKSHOP_GRACE, "start")
+
+
+def start_expected_by(session: Session, cohort: Cohort) -> date | None:
+    """Six weeks after the cohort's first workshop (else its start date; None if it has neither)."""
+    expected = coaching_start_expected(session, cohort)
+    return expected.by if expected else None
 
 
 def sessions_used(session: Session, enrolment_id: int) -> int:

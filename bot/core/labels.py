@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.enums import Level, OutcomeKind, Readiness, Role
+from db.enums import CommitmentProgress, Level, OutcomeKind, Readiness, Role
 
 READINESS_LABELS: dict[Readiness, str] = {
     Readiness.READY_NOW: "Ready now",
@@ -33,4 +33,9 @@ ROLE_LABELS: dict[Role, str] = {
     Role.COACH: "Coaches",
     Role.FACILITATOR: "Facilitators",
     Role.PARTICIPANT: "Participants",
+}
+COMMITMENT_PROGRESS_LABELS: dict[CommitmentProgress, str] = {
+    CommitmentProgress.YES: "Yes",
+    CommitmentProgress.PARTLY: "Partly",
+    CommitmentProgress.NOT_YET: "Not yet",
 }

@@ -106,7 +106,8 @@ def due_milestones(
         enrolment.status == EnrolmentStatus.ENROLLED
         and enrolled_at is not None
         and enrolled_at <= now
-        and (end is None or today < end)
+        # The last day (start + length) is inside the programme, as the timetable's window is.
+        and (end is None or today <= end)
         # A baseline taken months into the programme would measure its effect, not the start:
         # asked in the week after enrolment, or any time before the cohort starts.
         and (

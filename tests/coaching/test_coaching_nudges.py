@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import allowance as coaching
@@ -16,6 +16,7 @@ from db.models import (
     Enrolment,
     LeavePeriod,
     OutboundMessage,
+    ProgrammeSession,
 )
 from tests.coaching.coaching_data import (
     OTHER,
@@ -58,6 +59,18 @@ def test_not_started_six_weeks_after_the_workshop_is_nudged_once(
             for element in block["elements"]
         ]
         assert [(b["action_id"], b["value"]) for b in buttons] == [(ActionId.LOG, "1")]
+
+
+def test_a_cohort_without_a_workshop_is_not_told_about_one(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        session.execute(delete(ProgrammeSession))
+        # The cohort started on Mon 9 Jan 2017: six weeks on is Mon 20 Feb.
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 20))) == 2
+        texts = [str(row.payload["text"]) for row in session.scalars(select(OutboundMessage))]
+    assert all("six weeks since your cohort started" in text for text in texts)
+    assert not any("workshop" in text for text in texts)
 
 
 def test_nudges_wait_for_working_hours_in_the_persons_time_zone(
