@@ -194,6 +194,7 @@ def owe_follow_ups(session: Session, now: datetime) -> int:
         .where(
             ProgrammeSession.kind == SessionKind.WORKSHOP,
             ProgrammeSession.status == SessionStatus.SCHEDULED,
+            ProgrammeSession.past_when_added.is_(False),
             ProgrammeSession.ends_at <= now - timedelta(days=min(FOLLOW_UP_DAYS) - 1),
             ProgrammeSession.ends_at > now - longest,
         )

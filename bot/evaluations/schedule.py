@@ -62,6 +62,8 @@ def open_session_evaluations(session: Session, now: datetime) -> int:
         select(ProgrammeSession)
         .where(
             ProgrammeSession.status == SessionStatus.SCHEDULED,
+            # Imported after it ended (a programme brought in under way): nothing about the past.
+            ProgrammeSession.past_when_added.is_(False),
             ProgrammeSession.ends_at <= now,
             ProgrammeSession.ends_at > now - CATCH_UP,
         )

@@ -33,7 +33,13 @@ KIND_LABELS: dict[SessionKind, str] = {
     SessionKind.ACTION_LEARNING_SET: "Action learning set",
     SessionKind.ORGANISATIONAL_DEVELOPMENT: "Organisational development",
     SessionKind.ASSESSMENT: "Assessment",
+    SessionKind.COACHING: "Coaching",
     SessionKind.OTHER: "Other",
+}
+# Planned before the cohort's workshop, these look wrong: the workshop launches the programme.
+AFTER_THE_WORKSHOP = {
+    SessionKind.ACTION_LEARNING_SET: "This action learning set is",
+    SessionKind.COACHING: "Coaching is planned to commence",
 }
 
 
@@ -108,14 +114,43 @@ def _shares_people(group_a: int | None, group_b: int | None) -> bool:
     return group_a is None or group_b is None or group_a == group_b
 
 
+@dataclass(frozen=True)
+class Pending:
+    """Another session planned alongside (a timetable import's other rows), not yet saved."""
+
+    label: str
+    kind: SessionKind
+    starts_at: datetime
+    ends_at: datetime
+    group_id: int | None
+    title: str = ""
+
+
 def plan_warnings(
-    session: Session, cohort: Cohort, details: SessionDetails, *, session_id: int | None = None
+    session: Session,
+    cohort: Cohort,
+    details: SessionDetails,
+    *,
+    session_id: int | None = None,
+    pending: Sequence[Pending] = (),
+    window_only: bool = False,
 ) -> list[str]:
-    """Suspicious but possible things about a planned session, as sentences to confirm."""
+    """Suspicious but possible things about a planned session, as sentences to confirm.
+
+    `pending` are sessions planned with it (an import's other rows); `window_only` checks only
+    the programme's window (for a session whose day is still to be confirmed).
+    """
     tz = programme_zone(cohort)
     warnings: list[str] = []
     others = [
-        other
+        Pending(
+            label=f"#{other.id} {other.title}",
+            kind=other.kind,
+            starts_at=other.starts_at,
+            ends_at=other.ends_at,
+            group_id=other.action_learning_group_id,
+            title=other.title,
+        )
         for other in session.scalars(
             select(ProgrammeSession).where(
                 ProgrammeSession.cohort_id == cohort.id,
@@ -123,14 +158,14 @@ def plan_warnings(
             )
         )
         if other.id != session_id
-    ]
-    if details.kind == SessionKind.ACTION_LEARNING_SET:
+    ] + list(pending)
+    if details.kind in AFTER_THE_WORKSHOP and not window_only:
         workshops = [o for o in others if o.kind == SessionKind.WORKSHOP]
         if workshops and min(w.starts_at for w in workshops) > details.starts_at:
             first = min(workshops, key=lambda w: w.starts_at)
             warnings.append(
-                f"This action learning set is before the cohort's workshop "
-                f"({first.title}, {format_when(first.starts_at, tz)})."
+                f"{AFTER_THE_WORKSHOP[details.kind]} before the cohort's workshop "
+                f"({first.title or first.label}, {format_when(first.starts_at, tz)})."
             )
     window = programme_window(cohort)
     days = _days(details.starts_at, details.ends_at, tz)
@@ -139,11 +174,13 @@ def plan_warnings(
             f"This is outside the programme's window "
             f"({format_day(window[0])} {window[0].year} to {format_day(window[1])} {window[1].year})."
         )
+    if window_only:
+        return warnings
     for other in others:
         overlapping = other.starts_at < details.ends_at and details.starts_at < other.ends_at
-        if overlapping and _shares_people(other.action_learning_group_id, details.group_id):
+        if overlapping and _shares_people(other.group_id, details.group_id):
             warnings.append(
-                f"It overlaps #{other.id} {other.title} ({format_when(other.starts_at, tz)}) "
+                f"It overlaps {other.label} ({format_when(other.starts_at, tz)}) "
                 "for the same people."
             )
     bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in days})
