@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session, joinedload
 from bot.core.audit import record_change
 from bot.core.dates import local_instant
 from bot.core.errors import InvalidInput
+from bot.core.render import render
+from bot.core.timefmt import format_span, year_needed
 from bot.programmes.invitations import ensure_invitations
 from bot.programmes.planned_dates import (
     DateError,
@@ -485,3 +487,57 @@ def export_timetable(session: Session, programme: Programme) -> str:
             )
         )
     return write_table(rows)
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """One session of the preview, as people read it."""
+
+    row: int
+    kind: str
+    title: str
+    cohort: str
+    group: str | None
+    when: str
+    where: str | None
+    compulsory: bool
+    state: str
+
+
+def preview(plan: TimetablePlan, today: date, *, limit: int = 40) -> str:
+    """Every row as parsed, its errors and the warnings to confirm (mrkdwn, user text escaped)."""
+    zone = ZoneInfo(plan.programme.timezone)
+    spanned = {d for s in plan.sessions for d in (s.dates.first, s.dates.last)}
+    with_year = year_needed(spanned, today)
+    lines = [
+        PreviewLine(
+            row=s.row,
+            kind=KIND_LABELS.get(s.kind, s.kind.value),
+            title=s.title,
+            cohort=s.cohort.name,
+            group=s.group.name if s.group else None,
+            when=format_span(
+                s.starts_at,
+                s.ends_at,
+                zone,
+                all_day=s.all_day,
+                precision=s.dates.precision.value,
+                with_year=with_year,
+            ),
+            where=s.location or s.video_url,
+            compulsory=s.compulsory,
+            state=s.state,
+        )
+        for s in plan.sessions
+    ]
+    return render(
+        "programmes/timetable_preview.j2",
+        plan=plan,
+        changes=len(plan.changes),
+        already=len(plan.sessions) - len(plan.changes),
+        errors=plan.errors[:limit],
+        more_errors=max(0, len(plan.errors) - limit),
+        lines=lines[:limit],
+        more_lines=max(0, len(lines) - limit),
+        warnings=plan.warnings,
+    )

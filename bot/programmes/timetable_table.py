@@ -148,3 +148,22 @@ def write_table(rows: Iterable[Sequence[str]]) -> str:
     for row in rows:
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def lines_of_file(name: str, content: bytes) -> list[list[str]]:
+    """A shared or given file's cells: an .xlsx workbook's first sheet, or CSV text (UTF-8)."""
+    if name.lower().endswith(".xlsx"):
+        return lines_of_xlsx(content)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{name} is not UTF-8 text: save it as 'CSV UTF-8' (or .xlsx) and share it again."
+        ) from None
+    return lines_of_text(text)
+
+
+def looks_like_timetable(lines: Sequence[Sequence[str]]) -> bool:
+    """Whether a file's header is a timetable's (it has `dates` and `kind` columns)."""
+    header = {canonical(str(cell)) for cell in lines[0]} if lines else set()
+    return {"dates", "kind"} <= header

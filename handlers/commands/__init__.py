@@ -28,6 +28,7 @@ from handlers.commands import (
     programmes,
     reporting,
     roles,
+    timetable,
 )
 from handlers.commands.routing import CommandRequest, Route
 from handlers.errors import GuardedApp
@@ -35,6 +36,7 @@ from handlers.errors import GuardedApp
 _AREA_ROUTES: tuple[Route, ...] = (
     *home.ROUTES,
     *programmes.ROUTES,
+    *timetable.ROUTES,
     *applications.ROUTES,
     *enrolment.ROUTES,
     *participation.ROUTES,
