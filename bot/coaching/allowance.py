@@ -147,14 +147,25 @@ def behind(remaining: int, today: date, deadline: date) -> bool:
 
 @dataclass(frozen=True)
 class StartExpected:
-    """When coaching should have begun, and from what: 'workshop' or 'start' (the cohort's)."""
+    """When coaching should have begun, and from what: the timetable's 'plan' ("coaching to
+    commence by"), the cohort's 'workshop' or its 'start'."""
 
     by: date
     after: str
 
 
 def coaching_start_expected(session: Session, cohort: Cohort) -> StartExpected | None:
-    """Six weeks after the cohort's first workshop (else its start date; None if it has neither)."""
+    """The day the cohort's timetable plans coaching to commence by, else six weeks after its
+    first workshop (else its start date; None if it has none of these)."""
+    planned = session.scalar(
+        select(func.min(ProgrammeSession.starts_at)).where(
+            ProgrammeSession.cohort_id == cohort.id,
+            ProgrammeSession.kind == SessionKind.COACHING,
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+        )
+    )
+    if planned is not None:
+        return StartExpected(planned.astimezone(ZoneInfo(cohort.programme.timezone)).date(), "plan")
     workshop = session.scalar(
         select(func.min(ProgrammeSession.starts_at)).where(
             ProgrammeSession.cohort_id == cohort.id,

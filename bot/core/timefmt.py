@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 # Spelt out rather than taken from strftime's %a/%b, which follow the server's locale.
@@ -52,10 +52,11 @@ def format_span(
     precision: str = "day",
     with_year: bool = False,
 ) -> str:
-    """A session's when, as one: 'Wed 12 Sep 2018, 10:00-16:00', 'Wed 12 Sep - Thu 13 Sep (all day)',
+    """A session's when, as one (an all-day session shows its days only): 'Wed 12 Sep 2018, 10:00 to 16:00',
+    'Wed 12 Sep to Thu 13 Sep (all day)',
     'January 2019 (date TBC)', 'w/c Mon 4 Feb 2019 (day TBC)'.
 
-    An all-day session ends at the midnight after its last day; the year is shown when asked
+    The year is shown when asked
     for, and always for a date still to be confirmed.
     """
     start = starts_at.astimezone(tz)
@@ -66,16 +67,16 @@ def format_span(
         return f"w/c {day_with_year(start.date())} (day TBC)"
     year = f" {end.year}" if with_year else ""
     if all_day:
-        last = (end - timedelta(microseconds=1)).date()
+        last = end.date()
         if last == start.date():
             return f"{format_day(last)}{year} (all day)"
         first_year = f" {start.year}" if with_year and start.year != last.year else ""
-        return f"{format_day(start.date())}{first_year} \u2013 {format_day(last)}{year} (all day)"
+        return f"{format_day(start.date())}{first_year} to {format_day(last)}{year} (all day)"
     if start.date() == end.date():
-        return f"{format_day(start.date())}{year}, {start:%H:%M}\u2013{end:%H:%M}"
+        return f"{format_day(start.date())}{year}, {start:%H:%M} to {end:%H:%M}"
     first_year = f" {start.year}" if with_year and start.year != end.year else ""
     return (
-        f"{format_day(start.date())}{first_year}, {start:%H:%M} \u2013 "
+        f"{format_day(start.date())}{first_year}, {start:%H:%M} to "
         f"{format_day(end.date())}{year}, {end:%H:%M}"
     )
 

@@ -19,7 +19,7 @@ from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.months import add_months
 from bot.enrolment.messages import PlaceOffer, WaitingFacts, WelcomeFacts, WelcomeSession
-from bot.programmes.calendar import person_timetable, timetable_ics
+from bot.programmes.calendar import person_timetable, timetable_ics, year_shown
 from bot.programmes.invitations import ensure_invitations
 from bot.programmes.programmes import programme_zone
 from db.enums import EnrolmentStatus, SessionStatus
@@ -322,7 +322,14 @@ def _owe_welcome(session: Session, enrolment: Enrolment, cohort: Cohort, now: da
     if person.slack_user_id is None:
         return
     sessions = person_timetable(session, enrolment_id=enrolment.id)
-    live = [s for s in sessions if s.status == SessionStatus.SCHEDULED]
+    # What is still to come (a cohort brought in under way has sessions already past), with
+    # those whose day is still to be confirmed.
+    live = [
+        s
+        for s in sessions
+        if s.status in (SessionStatus.SCHEDULED, SessionStatus.DATE_TBC) and s.ends_at > now
+    ]
+    today = now.astimezone(programme_zone(cohort)).date()
     allowance = (
         enrolment.coaching_allowance
         if enrolment.coaching_allowance is not None
@@ -342,9 +349,12 @@ def _owe_welcome(session: Session, enrolment: Enrolment, cohort: Cohort, now: da
                 ends_at=s.ends_at,
                 where=s.location or s.video_url,
                 compulsory=s.compulsory,
+                all_day=s.all_day,
+                precision=s.date_precision.value,
             )
             for s in live
         ),
+        with_year=year_shown(cohort, live, today),
         coaching_allowance=allowance,
         coaching_deadline=enrolment.coaching_deadline,
     )

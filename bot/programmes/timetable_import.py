@@ -5,7 +5,7 @@ again changes nothing; and the timetable exported as the same table.
 A row whose session is already there (same cohort, kind, title, group and dates) is left as it is;
 a row giving the day of a session planned for a month or week ("January 2019", then "15 January
 2019") sets its day. A session that has already ended when it is imported is history: nothing is
-sent about it.
+sent about it. An all-day session is kept as the working day (09:00 to 17:00) and shown as all day.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,6 +35,8 @@ from bot.programmes.planned_dates import (
 )
 from bot.programmes.programmes import find_programme, programme_zone
 from bot.programmes.timetable import (
+    ALL_DAY_ENDS,
+    ALL_DAY_STARTS,
     KIND_LABELS,
     Pending,
     SessionDetails,
@@ -247,11 +249,10 @@ def _row_sessions(
 def _instant(
     dates: PlannedDates, times: tuple[time, time] | None, zone: ZoneInfo, *, start: bool
 ) -> datetime:
-    if times is None:
-        # All day: from the first midnight to the midnight after the last day.
-        day = dates.first if start else dates.last + timedelta(days=1)
-        return local_instant(day, time(0), zone)
-    return local_instant(dates.first if start else dates.last, times[0 if start else 1], zone)
+    # All day (or day to be confirmed) is the working day, so that reminders, check-in and
+    # overlaps treat it as people do; only how it is shown says "all day".
+    start_at, end_at = times if times is not None else (ALL_DAY_STARTS, ALL_DAY_ENDS)
+    return local_instant(dates.first if start else dates.last, start_at if start else end_at, zone)
 
 
 def _times(text: str, fail: Fail) -> tuple[time, time] | None:
@@ -469,8 +470,7 @@ def export_timetable(session: Session, programme: Programme) -> str:
     for row in sessions:
         start, end = row.starts_at.astimezone(zone), row.ends_at.astimezone(zone)
         if row.all_day or row.status == SessionStatus.DATE_TBC:
-            last = (end - timedelta(microseconds=1)).date()
-            times = ""
+            last, times = end.date(), ""
         else:
             last, times = end.date(), f"{start:%H:%M}-{end:%H:%M}"
         precision = Precision(row.date_precision.value)

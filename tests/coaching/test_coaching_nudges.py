@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,7 +11,7 @@ from bot.coaching import allowance as coaching
 from bot.coaching import nudges as coaching_nudges
 from bot.slack.ids.coaching import ActionId
 from db.engine import unit_of_work
-from db.enums import EnrolmentStatus, OutboundState
+from db.enums import EnrolmentStatus, OutboundState, SessionKind
 from db.models import (
     Enrolment,
     LeavePeriod,
@@ -155,3 +155,26 @@ def test_nobody_with_every_session_used_is_nudged(cohort_db: sessionmaker[Sessio
         for enrolment in session.scalars(select(Enrolment)):
             enrolment.coaching_allowance = 0
         assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 11, 6))) == 0
+
+
+def test_coaching_planned_to_commence_by_a_day_is_expected_by_then(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        cohort = session.scalars(select(ProgrammeSession)).one().cohort
+        session.add(
+            ProgrammeSession(
+                cohort=cohort,
+                kind=SessionKind.COACHING,
+                title="Coaching to commence by",
+                starts_at=datetime(2017, 2, 1, 9, tzinfo=UTC),
+                ends_at=datetime(2017, 2, 1, 17, tzinfo=UTC),
+                all_day=True,
+            )
+        )
+        session.flush()
+        # Planned for Wed 1 Feb: due then, not six weeks after the workshop (Tue 21 Feb).
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 1, 31))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 1))) == 2
+        texts = [str(row.payload["text"]) for row in session.scalars(select(OutboundMessage))]
+    assert all("planned coaching to have started by now" in text for text in texts)

@@ -87,7 +87,7 @@ def test_every_row_is_parsed_into_the_sessions_it_describes(db: sessionmaker[Ses
         for s in found.sessions
     ]
     assert described == [
-        (2, "Launch workshop", datetime(2018, 9, 12, tzinfo=LONDON), True, "day", None),
+        (2, "Launch workshop", datetime(2018, 9, 12, 9, tzinfo=LONDON), True, "day", None),
         (
             3,
             "Action learning set 1",
@@ -104,11 +104,11 @@ def test_every_row_is_parsed_into_the_sessions_it_describes(db: sessionmaker[Ses
             "day",
             "Group 2",
         ),
-        (4, "Coaching to commence by", datetime(2018, 10, 31, tzinfo=LONDON), True, "day", None),
-        (5, "System leadership", datetime(2019, 1, 1, tzinfo=LONDON), True, "month", None),
-        (6, "Assessment centre", datetime(2019, 2, 4, tzinfo=LONDON), True, "week", None),
+        (4, "Coaching to commence by", datetime(2018, 10, 31, 9, tzinfo=LONDON), True, "day", None),
+        (5, "System leadership", datetime(2019, 1, 1, 9, tzinfo=LONDON), True, "month", None),
+        (6, "Assessment centre", datetime(2019, 2, 4, 9, tzinfo=LONDON), True, "week", None),
     ]
-    assert found.sessions[0].ends_at.astimezone(LONDON) == datetime(2018, 9, 14, tzinfo=LONDON)
+    assert found.sessions[0].ends_at.astimezone(LONDON) == datetime(2018, 9, 13, 17, tzinfo=LONDON)
     assert found.sessions[4].video_url == "https://video.example/od"
     assert found.sessions[4].compulsory is False
 
