@@ -363,6 +363,8 @@ def _accept_selected(
         now=now,
     )
     if not _held(session, application.person_id, cohort.id):
+        # A cohort already under way is brought in from its start: the coaching deadline runs
+        # from then and the coaching done since can be logged.
         enrol(
             session,
             person_id=application.person_id,
@@ -370,6 +372,7 @@ def _accept_selected(
             actor=actor,
             now=now,
             application_id=application.id,
+            counts_from=cohort.start_date,
         )
 
 

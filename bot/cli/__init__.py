@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.cli.export import add_export_parser, run_export_command
 from bot.cli.imports import add_import_parser, run_import_command
-from bot.cli.timetable import add_timetable_parser, run_timetable_command
+from bot.cli.timetable import add_timetable_parser, run_history_command, run_timetable_command
 from bot.core.clock import system_clock
 from bot.core.logging_setup import configure_logging
 from bot.core.settings import Settings, SettingsError, load_settings
@@ -117,6 +117,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return run_import_command(args, runtime, sys.stdin, sys.stdout)
     if args.command == "timetable":
         return run_timetable_command(args, runtime, sys.stdin, sys.stdout)
+    if args.command == "history":
+        return run_history_command(args, runtime, sys.stdin, sys.stdout)
     if args.command == "serve":
         logger.info("serving Slack requests on port %d", settings.port)
         serve_forever(runtime.wsgi_app(), settings.port)

@@ -1,7 +1,8 @@
 """Files shared with the bot in a DM: checked and previewed, imported only on confirmation.
 
-A file whose header is a timetable's (CSV or XLSX) is a timetable import; any other CSV is an
-import of applications.
+A file whose header is a timetable's (CSV or XLSX) is a timetable import; one with `email` and
+`record` columns brings in a programme's past (coaching, attendance, outcomes); any other CSV is
+an import of applications.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from bot.applications.importing import plan_import, preview, read_file
 from bot.core.errors import CohortbotError, InvalidInput
 from bot.programmes import timetable_import
 from bot.programmes.timetable_table import lines_of_file, looks_like_timetable
+from bot.reporting.history import history_preview, looks_like_history, plan_history
 from bot.slack.blocks import Message, notice
 from bot.slack.blocks.applications import import_preview_message
 from bot.slack.blocks.timetable import timetable_file_preview_message
 from bot.slack.files import email_lookup, fetch_spreadsheet
+from bot.slack.ids.programmes import ActionId
 from handlers.request import SlackRequest
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,8 @@ def handle_event_file_shared(
         lines = lines_of_file(name, content)
         if looks_like_timetable(lines):
             message = timetable_preview(request, event["file_id"], lines)
+        elif looks_like_history(lines):
+            message = history_file_preview(request, event["file_id"], lines)
         elif name.lower().endswith(".xlsx"):
             raise InvalidInput(
                 f"{name} is not a timetable (it has no `kind` and `dates` columns); "
@@ -85,6 +90,20 @@ def timetable_preview(request: SlackRequest, file_id: str, lines: list[list[str]
                 }
             )
         return timetable_file_preview_message(text, importable=len(plan.changes), token=token)
+
+
+def history_file_preview(request: SlackRequest, file_id: str, lines: list[list[str]]) -> Message:
+    """What bringing in a file of past coaching, attendance and outcomes would write."""
+    with request.uow() as session:
+        plan = plan_history(session, lines, now=request.now())
+    token = json.dumps({"file_id": file_id}) if plan.can_import and plan.new else None
+    return timetable_file_preview_message(
+        history_preview(plan),
+        importable=len(plan.new),
+        token=token,
+        action_id=ActionId.IMPORT_HISTORY_FILE,
+        noun="record",
+    )
 
 
 LISTENERS: dict[str, Callable[..., None]] = {"file_shared": handle_event_file_shared}

@@ -85,7 +85,14 @@ def timetable_imported_view(text: str) -> View:
     return View(type="modal", title="Imported", close="Done", blocks=[section(escape(text))])
 
 
-def timetable_file_preview_message(preview: str, *, importable: int, token: str | None) -> Message:
+def timetable_file_preview_message(
+    preview: str,
+    *,
+    importable: int,
+    token: str | None,
+    action_id: ActionId = ActionId.IMPORT_TIMETABLE_FILE,
+    noun: str = "session",
+) -> Message:
     """A shared file's preview, with the button that imports it (and confirms its warnings)."""
     blocks: list[Block] = []
     blocks += sections(preview)[: MAX_MESSAGE_BLOCKS - 1]
@@ -95,9 +102,9 @@ def timetable_file_preview_message(preview: str, *, importable: int, token: str 
                 elements=[
                     ButtonElement(
                         text=PlainTextObject(
-                            text=f"Import {importable} session{'' if importable == 1 else 's'}"
+                            text=f"Import {importable} {noun}{'' if importable == 1 else 's'}"
                         ),
-                        action_id=ActionId.IMPORT_TIMETABLE_FILE,
+                        action_id=action_id,
                         value=token,
                         style="primary",
                     )

@@ -22,3 +22,4 @@ class ActionId(StrEnum):
     """Button action ids."""
 
     IMPORT_TIMETABLE_FILE = "timetable.import_file"
+    IMPORT_HISTORY_FILE = "history.import_file"
