@@ -6,7 +6,8 @@ Plain rules over the database and `now`. A participant is *at risk* when they st
 left and any of these holds:
 
 - the deadline has passed;
-- they have not started 6 weeks after their cohort's workshop;
+- they have not started by the day coaching was due to begin: the timetable's planned
+  "coaching to commence by", else 6 weeks after their cohort's workshop (else its start);
 - the sessions left outnumber what the time left comfortably allows: one session per two full
   months (so 4 sessions need 8 months, 2 need 4, and the last one is due 2 months before the end),
   which leaves room to book a coach and reschedule once.
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from bot.core.errors import NotFound
 from bot.core.months import add_months
 from bot.core.people import zone_of
+from bot.core.timefmt import day_with_year
 from bot.programmes.programmes import cohort_label
 from db.enums import EnrolmentStatus, SessionKind, SessionStatus
 from db.models import (
@@ -133,7 +135,8 @@ def risks(
         return (f"deadline passed with {remaining} unused",)
     found = []
     if used == 0 and started_by is not None and today >= started_by:
-        found.append("not started 6 weeks after the workshop")
+        # Said by the day, since it may come from the workshop, the start or the timetable's plan.
+        found.append(f"not started by {day_with_year(started_by)}")
     if behind(remaining, today, deadline):
         months = full_months_between(today, deadline)
         found.append(f"{remaining} left with {months} full month(s) to go")
