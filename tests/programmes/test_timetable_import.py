@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.attendance.attendance import owe_record_prompts
 from bot.core.errors import InvalidInput
 from bot.programmes.timetable_import import (
     TimetableNeedsConfirmation,
@@ -19,15 +20,17 @@ from bot.programmes.timetable_import import (
 )
 from bot.programmes.timetable_table import lines_of_text
 from db.engine import unit_of_work
-from db.enums import DatePrecision, SessionKind, SessionStatus
+from db.enums import DatePrecision, Role, SessionKind, SessionStatus
 from db.models import (
     ActionLearningGroup,
     Cohort,
     Enrolment,
     Invitation,
+    OutboundMessage,
     Person,
     Programme,
     ProgrammeSession,
+    RoleGrant,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -289,3 +292,28 @@ def test_sessions_already_over_when_imported_are_history(db: sessionmaker[Sessio
         "System leadership": False,
         "Assessment centre": False,
     }
+
+
+def test_nothing_is_sent_about_a_session_imported_after_it_ended(
+    db: sessionmaker[Session],
+) -> None:
+    # Imported on Thu 1 Nov 2018: the recall day ended on Tue 30 Oct, the next is to come.
+    later = datetime(2018, 11, 1, 9, 0, tzinfo=UTC)
+    text = "\n".join(
+        [
+            HEADER,
+            "2018\tWorkshop\tRecall day\t30 October 2018\t\t\tLeeds\tyes",
+            "2018\tWorkshop\tNext day\t1 November 2018\t10:00-11:00\t\tLeeds\tyes",
+        ]
+    )
+    with unit_of_work(db) as session:
+        setup(session)
+        found = plan(session, text)
+        apply_timetable(session, found, confirmed=found.fingerprint, actor="U", now=later)
+        session.add(RoleGrant(slack_user_id="UCOORD", role=Role.COORDINATOR, granted_by="U"))
+    with unit_of_work(db) as session:
+        owed = owe_record_prompts(session, datetime(2018, 11, 1, 12, 0, tzinfo=UTC))
+        prompted = set(session.scalars(select(OutboundMessage.session_id)))
+        ids = {r.title: r.id for r in session.scalars(select(ProgrammeSession))}
+    # Only the session still to come when imported gets its "Record attendance" prompt.
+    assert (owed, prompted) == (1, {ids["Next day"]})
