@@ -114,6 +114,17 @@ class SessionStatus(StrEnum):
 
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+    # Planned for a month or a week, the day still to be confirmed: on the timetable, but
+    # nothing timed (reminders, check-in, attendance, evaluations) happens until a day is set.
+    DATE_TBC = "date_tbc"
+
+
+class DatePrecision(StrEnum):
+    """How much of a session's date is known: the day, or only its week or month."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
 
 
 class SessionChangeKind(StrEnum):

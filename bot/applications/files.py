@@ -24,12 +24,17 @@ class SharedFile:
     text: str
 
 
-def download_address(file_id: str, info: Mapping[str, Any]) -> tuple[str, str]:
-    """The file's name and download URL, or `InvalidInput` when it is no small CSV."""
+def download_address(
+    file_id: str, info: Mapping[str, Any], *, kinds: tuple[str, ...] = ("csv",)
+) -> tuple[str, str]:
+    """The file's name and download URL, or `InvalidInput` when it is no small file of `kinds`."""
     name = str(info.get("name") or file_id)
-    if not name.lower().endswith(".csv") and info.get("filetype") != "csv":
+    if not name.lower().endswith(tuple(f".{kind}" for kind in kinds)) and (
+        info.get("filetype") not in kinds
+    ):
+        wanted = " or ".join(kind.upper() for kind in kinds)
         raise InvalidInput(
-            f"{name} is not a CSV file: save the spreadsheet as CSV and share it again."
+            f"{name} is not a {wanted} file: save the spreadsheet as {wanted} and share it again."
         )
     if int(info.get("size") or 0) > MAX_CSV_BYTES:
         raise InvalidInput(

@@ -169,7 +169,9 @@ def read_file(
 ) -> ParsedFile:
     """Check a CSV file and match its emails to Slack users (no database: call it before one)."""
     rows, errors = parse_csv(text, programme=programme, round_name=round_name)
-    slack_ids = {row.answers.email: lookup(row.answers.email) for row in rows} if not errors else {}
+    # Every valid row is looked up even when others have errors, so the preview lists as
+    # unmatched only the emails that really match no Slack account.
+    slack_ids = {row.answers.email: lookup(row.answers.email) for row in rows}
     return ParsedFile(rows, errors, slack_ids)
 
 
@@ -362,6 +364,8 @@ def _accept_selected(
         now=now,
     )
     if not _held(session, application.person_id, cohort.id):
+        # A cohort already under way is brought in from its start: the coaching deadline runs
+        # from then and the coaching done since can be logged.
         enrol(
             session,
             person_id=application.person_id,
@@ -369,6 +373,7 @@ def _accept_selected(
             actor=actor,
             now=now,
             application_id=application.id,
+            counts_from=cohort.start_date,
         )
 
 

@@ -25,7 +25,7 @@ from bot.core.timefmt import format_when
 from bot.programmes.programmes import find_session, programme_zone
 from bot.reminders.reminders import reachable
 from bot.reminders.rsvp import owned_invitation, person_zone
-from db.enums import AttendanceStatus, Role, RsvpStatus, SessionStatus
+from db.enums import AttendanceStatus, Role, RsvpStatus, SessionKind, SessionStatus
 from db.models import Cohort, Enrolment, Invitation, Person, ProgrammeSession
 
 RECORD_PROMPT_KIND = "attendance_prompt"
@@ -388,6 +388,9 @@ def owe_record_prompts(session: Session, now: datetime) -> int:
     rows = session.scalars(
         select(ProgrammeSession).where(
             ProgrammeSession.status == SessionStatus.SCHEDULED,
+            # Nobody attends planned coaching; a session imported after it ended is history.
+            ProgrammeSession.kind != SessionKind.COACHING,
+            ProgrammeSession.past_when_added.is_(False),
             ProgrammeSession.ends_at <= now + PLANNING_HORIZON,
             ProgrammeSession.ends_at > now - PROMPT_LOOKBACK,
         )

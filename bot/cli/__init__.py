@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.cli.export import add_export_parser, run_export_command
 from bot.cli.imports import add_import_parser, run_import_command
+from bot.cli.timetable import add_timetable_parser, run_history_command, run_timetable_command
 from bot.core.clock import system_clock
 from bot.core.logging_setup import configure_logging
 from bot.core.settings import Settings, SettingsError, load_settings
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manifest.add_argument("--socket", action="store_true", help="for Socket Mode (no URL needed)")
     add_import_parser(commands)
+    add_timetable_parser(commands)
     add_export_parser(commands)
     return parser
 
@@ -113,6 +115,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "import":
         return run_import_command(args, runtime, sys.stdin, sys.stdout)
+    if args.command == "timetable":
+        return run_timetable_command(args, runtime, sys.stdin, sys.stdout)
+    if args.command == "history":
+        return run_history_command(args, runtime, sys.stdin, sys.stdout)
     if args.command == "serve":
         logger.info("serving Slack requests on port %d", settings.port)
         serve_forever(runtime.wsgi_app(), settings.port)

@@ -53,7 +53,7 @@ def run_import_command(
         )
         with unit_of_work(runtime.session_factory) as session:
             plan = plan_import(session, parsed)
-        print(_plain(preview(plan)), file=stdout)
+        print(plain(preview(plan)), file=stdout)
         if not plan.can_import:
             return 1
         if not plan.new:
@@ -66,7 +66,7 @@ def run_import_command(
             # Planned again inside the writing transaction, so nothing changed in between.
             plan = plan_import(session, parsed)
             if not plan.can_import:
-                print(_plain(preview(plan)), file=stdout)
+                print(plain(preview(plan)), file=stdout)
                 return 1
             count = run_import(session, plan, slack_ids=parsed.slack_ids, actor=CLI_ACTOR, now=now)
     except CohortbotError as error:
@@ -77,7 +77,8 @@ def run_import_command(
     return 0
 
 
-def _plain(mrkdwn: str) -> str:
+def plain(mrkdwn: str) -> str:
+    """A Slack preview as terminal text."""
     # The preview is written for Slack; a terminal wants it without the markup and escapes.
     return (
         mrkdwn.replace("*", "")

@@ -6,7 +6,8 @@ Plain rules over the database and `now`. A participant is *at risk* when they st
 left and any of these holds:
 
 - the deadline has passed;
-- they have not started 6 weeks after their cohort's workshop;
+- they have not started by the day coaching was due to begin: the timetable's planned
+  "coaching to commence by", else 6 weeks after their cohort's workshop (else its start);
 - the sessions left outnumber what the time left comfortably allows: one session per two full
   months (so 4 sessions need 8 months, 2 need 4, and the last one is due 2 months before the end),
   which leaves room to book a coach and reschedule once.
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from bot.core.errors import NotFound
 from bot.core.months import add_months
 from bot.core.people import zone_of
+from bot.core.timefmt import day_with_year
 from bot.programmes.programmes import cohort_label
 from db.enums import EnrolmentStatus, SessionKind, SessionStatus
 from db.models import (
@@ -133,7 +135,8 @@ def risks(
         return (f"deadline passed with {remaining} unused",)
     found = []
     if used == 0 and started_by is not None and today >= started_by:
-        found.append("not started 6 weeks after the workshop")
+        # Said by the day, since it may come from the workshop, the start or the timetable's plan.
+        found.append(f"not started by {day_with_year(started_by)}")
     if behind(remaining, today, deadline):
         months = full_months_between(today, deadline)
         found.append(f"{remaining} left with {months} full month(s) to go")
@@ -145,8 +148,27 @@ def behind(remaining: int, today: date, deadline: date) -> bool:
     return remaining > full_months_between(today, deadline) / MONTHS_PER_SESSION
 
 
-def start_expected_by(session: Session, cohort: Cohort) -> date | None:
-    """Six weeks after the cohort's first workshop (else its start date; None if it has neither)."""
+@dataclass(frozen=True)
+class StartExpected:
+    """When coaching should have begun, and from what: the timetable's 'plan' ("coaching to
+    commence by"), the cohort's 'workshop' or its 'start'."""
+
+    by: date
+    after: str
+
+
+def coaching_start_expected(session: Session, cohort: Cohort) -> StartExpected | None:
+    """The day the cohort's timetable plans coaching to commence by, else six weeks after its
+    first workshop (else its start date; None if it has none of these)."""
+    planned = session.scalar(
+        select(func.min(ProgrammeSession.starts_at)).where(
+            ProgrammeSession.cohort_id == cohort.id,
+            ProgrammeSession.kind == SessionKind.COACHING,
+            ProgrammeSession.status == SessionStatus.SCHEDULED,
+        )
+    )
+    if planned is not None:
+        return StartExpected(planned.astimezone(ZoneInfo(cohort.programme.timezone)).date(), "plan")
     workshop = session.scalar(
         select(func.min(ProgrammeSession.starts_at)).where(
             ProgrammeSession.cohort_id == cohort.id,
@@ -155,8 +177,17 @@ def start_expected_by(session: Session, cohort: Cohort) -> date | None:
         )
     )
     if workshop is not None:
-        return workshop.astimezone(ZoneInfo(cohort.programme.timezone)).date() + WORKSHOP_GRACE
-    return None if cohort.start_date is None else cohort.start_date + WORKSHOP_GRACE
+        day = workshop.astimezone(ZoneInfo(cohort.programme.timezone)).date()
+        return StartExpected(day + WORKSHOP_GRACE, "workshop")
+    if cohort.start_date is None:
+        return None
+    return StartExpected(cohort.start_date + WORKSHOP_GRACE, "start")
+
+
+def start_expected_by(session: Session, cohort: Cohort) -> date | None:
+    """Six weeks after the cohort's first workshop (else its start date; None if it has neither)."""
+    expected = coaching_start_expected(session, cohort)
+    return expected.by if expected else None
 
 
 def sessions_used(session: Session, enrolment_id: int) -> int:

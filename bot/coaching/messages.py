@@ -39,6 +39,8 @@ class CoachingNudge:
 
     status: CoachingStatus
     kind: str
+    # What coaching was expected to start after: the cohort's 'workshop' or its 'start'.
+    since: str = "workshop"
 
 
 @dataclass(frozen=True)

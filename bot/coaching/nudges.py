@@ -15,9 +15,10 @@ from bot.coaching.allowance import (
     NUDGE_KIND,
     NUDGE_SPACING,
     CoachingStatus,
+    StartExpected,
     behind,
+    coaching_start_expected,
     coaching_status,
-    start_expected_by,
 )
 from bot.coaching.messages import CoachingNudge
 from bot.core import outbox
@@ -104,7 +105,7 @@ def owe_coaching_nudges(session: Session, now: datetime) -> int:
             selectinload(Enrolment.leave_periods),
         )
     )
-    started_by: dict[int, date | None] = {}
+    expected: dict[int, StartExpected | None] = {}
     owed = 0
     for enrolment in enrolments:
         tz = zone_of(enrolment)
@@ -112,21 +113,15 @@ def owe_coaching_nudges(session: Session, now: datetime) -> int:
         hours = policy_or_default(enrolment.cohort.programme.reminder_policy).hours
         if hours.next_moment(now, tz) != now or away_or_on_leave(enrolment, today):
             continue
-        if enrolment.cohort_id not in started_by:
-            started_by[enrolment.cohort_id] = start_expected_by(session, enrolment.cohort)
+        if enrolment.cohort_id not in expected:
+            expected[enrolment.cohort_id] = coaching_start_expected(session, enrolment.cohort)
+        start = expected[enrolment.cohort_id]
+        started_by = start.by if start else None
         status = coaching_status(
-            session,
-            enrolment,
-            today,
-            used=used_by.get(enrolment.id, 0),
-            started_by=started_by[enrolment.cohort_id],
+            session, enrolment, today, used=used_by.get(enrolment.id, 0), started_by=started_by
         )
         due = nudge_due(
-            status,
-            started_by[enrolment.cohort_id],
-            last_nudged.get(enrolment.id),
-            now,
-            enrolment.enrolled_at,
+            status, started_by, last_nudged.get(enrolment.id), now, enrolment.enrolled_at
         )
         if due is None:
             continue
@@ -135,7 +130,7 @@ def owe_coaching_nudges(session: Session, now: datetime) -> int:
             session,
             recipient=str(enrolment.person.slack_user_id),
             kind=NUDGE_KIND,
-            message=CoachingNudge(status, kind),
+            message=CoachingNudge(status, kind, since=start.after if start else "workshop"),
             due_at=now,
             idempotency_key=key,
             enrolment_id=enrolment.id,

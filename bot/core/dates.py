@@ -40,8 +40,18 @@ _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 EXAMPLES = "such as 2017-02-23, 23/02/2017 or 23 Feb 2017"
 
 
-def parse_date(text: str, field: str, *, default_year: int | None = None) -> date:
-    """Read a date ('2017-02-23', '23/02/2017', '23 February 2017', 'Thu 23 Feb'), or refuse it."""
+def parse_date(
+    text: str,
+    field: str,
+    *,
+    default_year: int | None = None,
+    on_or_after: date | None = None,
+) -> date:
+    """Read a date ('2017-02-23', '23/02/2017', '23 February 2017', 'Thu 23 Feb'), or refuse it.
+
+    A day and month with no year takes `default_year`, or, given `on_or_after`, means the next
+    such date from that day on ('1 Jan' typed in December is next January).
+    """
     cleaned = " ".join(text.strip().lower().split())
     if match := _ISO.match(cleaned):
         year, month, day = (int(part) for part in match.groups())
@@ -55,10 +65,13 @@ def parse_date(text: str, field: str, *, default_year: int | None = None) -> dat
                 f"{field}: '{shorten(text)}' has no month I recognise ({EXAMPLES}).", field=field
             )
         month = _MONTHS[month_name]
-        if match.group(3) is None and default_year is None:
-            raise InvalidInput(
-                f"{field}: '{shorten(text)}' needs a year ({EXAMPLES}).", field=field
-            )
+        if match.group(3) is None:
+            if on_or_after is not None:
+                return _next_day_and_month(day, month, on_or_after, text, field)
+            if default_year is None:
+                raise InvalidInput(
+                    f"{field}: '{shorten(text)}' needs a year ({EXAMPLES}).", field=field
+                )
         year = int(match.group(3)) if match.group(3) else int(default_year or 0)
     else:
         raise InvalidInput(
@@ -68,6 +81,18 @@ def parse_date(text: str, field: str, *, default_year: int | None = None) -> dat
         return date(year, month, day)
     except ValueError:
         raise InvalidInput(f"{field}: '{shorten(text)}' is not a real date.", field=field) from None
+
+
+def _next_day_and_month(day: int, month: int, earliest: date, text: str, field: str) -> date:
+    # Eight years always include a leap year, so 29 February finds its next occurrence.
+    for year in range(earliest.year, earliest.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= earliest:
+            return candidate
+    raise InvalidInput(f"{field}: '{shorten(text)}' is not a real date.", field=field)
 
 
 def parse_time(text: str, field: str) -> time:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.enums import Level, OutcomeKind, Readiness
+from db.enums import CommitmentProgress, Level, OutcomeKind, Readiness, Role
 
 READINESS_LABELS: dict[Readiness, str] = {
     Readiness.READY_NOW: "Ready now",
@@ -18,4 +18,24 @@ OUTCOME_LABELS: dict[OutcomeKind, str] = {
     OutcomeKind.SIDEWAYS_MOVE: "Sideways move for development",
     OutcomeKind.OTHER_PROMOTION: "Other promotion",
     OutcomeKind.LEFT_SERVICE: "Left the service",
+}
+# "<@U1> is now a member of the steering group", never "is now a steering".
+ROLE_AS_NOUN: dict[Role, str] = {
+    Role.COORDINATOR: "a coordinator",
+    Role.STEERING: "a member of the steering group",
+    Role.COACH: "a coach",
+    Role.FACILITATOR: "a facilitator",
+    Role.PARTICIPANT: "a participant",
+}
+ROLE_LABELS: dict[Role, str] = {
+    Role.COORDINATOR: "Coordinators",
+    Role.STEERING: "Steering group",
+    Role.COACH: "Coaches",
+    Role.FACILITATOR: "Facilitators",
+    Role.PARTICIPANT: "Participants",
+}
+COMMITMENT_PROGRESS_LABELS: dict[CommitmentProgress, str] = {
+    CommitmentProgress.YES: "Yes",
+    CommitmentProgress.PARTLY: "Partly",
+    CommitmentProgress.NOT_YET: "Not yet",
 }

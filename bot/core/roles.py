@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.labels import ROLE_AS_NOUN
 from bot.core.mrkdwn import shorten
 from db.models import Role, RoleGrant
 
@@ -75,7 +76,7 @@ def grant_role(
 ) -> RoleGrant:
     """Give `slack_user_id` a workspace-wide role; refused if they already hold it."""
     if _global_grant(session, slack_user_id, role) is not None:
-        raise InvalidInput(f"They are already a {role.value}.", field="role")
+        raise InvalidInput(f"They are already {ROLE_AS_NOUN[role]}.", field="role")
     grant = RoleGrant(
         slack_user_id=slack_user_id, role=role, programme_id=None, granted_by=actor, granted_at=now
     )
@@ -95,7 +96,7 @@ def revoke_role(
     grant = _global_grant(session, slack_user_id, role)
     if grant is None:
         raise InvalidInput(
-            f"They are not a {role.value}, so there is nothing to remove.", field="role"
+            f"They are not {ROLE_AS_NOUN[role]}, so there is nothing to remove.", field="role"
         )
     before = {"slack_user_id": slack_user_id, "role": role.value, "granted_by": grant.granted_by}
     record_change(

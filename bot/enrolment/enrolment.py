@@ -8,7 +8,7 @@ them off the waiting list (status `withdrawn`, reason recorded) and offers the p
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from sqlalchemy import func, select
@@ -19,7 +19,7 @@ from bot.core.audit import record_change
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.months import add_months
 from bot.enrolment.messages import PlaceOffer, WaitingFacts, WelcomeFacts, WelcomeSession
-from bot.programmes.calendar import person_timetable, timetable_ics
+from bot.programmes.calendar import person_timetable, timetable_ics, year_shown
 from bot.programmes.invitations import ensure_invitations
 from bot.programmes.programmes import programme_zone
 from db.enums import EnrolmentStatus, SessionStatus
@@ -54,8 +54,13 @@ def enrol(
     actor: str,
     now: datetime,
     application_id: int | None = None,
+    counts_from: date | None = None,
 ) -> Enrolment:
-    """Give the person a place in the cohort, or a waiting-list place when it is full."""
+    """Give the person a place in the cohort, or a waiting-list place when it is full.
+
+    `counts_from` dates the place earlier than `now` (a cohort brought in under way is enrolled
+    from its start): the coaching deadline runs from then, and coaching since then can be logged.
+    """
     cohort = _locked_cohort(session, cohort_id)
     person = session.get(Person, person_id)
     if person is None:
@@ -91,7 +96,7 @@ def enrol(
     enrolment.status_reason = None
     enrolment.place_offered_at = None
     if has_place:
-        _take_place(session, enrolment, cohort, now)
+        _take_place(session, enrolment, cohort, now, counts_from=counts_from)
         action = "enrolment.enrol"
     else:
         enrolment.status = EnrolmentStatus.WAITING
@@ -303,13 +308,26 @@ def _renumber_waiting_list(session: Session, cohort_id: int) -> None:
     session.flush()
 
 
-def _take_place(session: Session, enrolment: Enrolment, cohort: Cohort, now: datetime) -> None:
+def _take_place(
+    session: Session,
+    enrolment: Enrolment,
+    cohort: Cohort,
+    now: datetime,
+    *,
+    counts_from: date | None = None,
+) -> None:
     programme = cohort.programme
+    zone = programme_zone(cohort)
     enrolment.status = EnrolmentStatus.ENROLLED
     enrolment.waiting_position = None
     enrolment.place_offered_at = None
-    enrolment.enrolled_at = now
-    enrolled_on = now.astimezone(programme_zone(cohort)).date()
+    today = now.astimezone(zone).date()
+    if counts_from is not None and counts_from < today:
+        # 09:00 local: the same calendar day in UTC too, whatever the season.
+        enrolment.enrolled_at = datetime.combine(counts_from, time(9), tzinfo=zone)
+    else:
+        enrolment.enrolled_at = now
+    enrolled_on = enrolment.enrolled_at.astimezone(zone).date()
     enrolment.coaching_deadline = add_months(enrolled_on, programme.length_months)
     session.flush()
     ensure_invitations(session, cohort_id=cohort.id)
@@ -322,7 +340,14 @@ def _owe_welcome(session: Session, enrolment: Enrolment, cohort: Cohort, now: da
     if person.slack_user_id is None:
         return
     sessions = person_timetable(session, enrolment_id=enrolment.id)
-    live = [s for s in sessions if s.status == SessionStatus.SCHEDULED]
+    # What is still to come (a cohort brought in under way has sessions already past), with
+    # those whose day is still to be confirmed.
+    live = [
+        s
+        for s in sessions
+        if s.status in (SessionStatus.SCHEDULED, SessionStatus.DATE_TBC) and s.ends_at > now
+    ]
+    today = now.astimezone(programme_zone(cohort)).date()
     allowance = (
         enrolment.coaching_allowance
         if enrolment.coaching_allowance is not None
@@ -342,9 +367,12 @@ def _owe_welcome(session: Session, enrolment: Enrolment, cohort: Cohort, now: da
                 ends_at=s.ends_at,
                 where=s.location or s.video_url,
                 compulsory=s.compulsory,
+                all_day=s.all_day,
+                precision=s.date_precision.value,
             )
             for s in live
         ),
+        with_year=year_shown(cohort, live, today),
         coaching_allowance=allowance,
         coaching_deadline=enrolment.coaching_deadline,
     )

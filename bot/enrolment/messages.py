@@ -18,6 +18,9 @@ class WelcomeSession:
     ends_at: datetime
     where: str | None
     compulsory: bool
+    all_day: bool = False
+    # "day", or "week"/"month" for a session whose day is still to be confirmed.
+    precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class WelcomeFacts:
     sessions: Sequence[WelcomeSession]
     coaching_allowance: int
     coaching_deadline: date
+    # Whether dates need their year (the programme spans two years, or is not this year's).
+    with_year: bool = False
 
 
 @dataclass(frozen=True)

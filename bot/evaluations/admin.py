@@ -21,6 +21,7 @@ from bot.core.mrkdwn import shorten
 from bot.core.notice import Notice
 from bot.core.render import render
 from bot.core.tables import to_csv
+from bot.evaluations.commitments import FollowUpResults, follow_up_results
 from bot.evaluations.confidence import ConfidenceChange, confidence_change
 from bot.evaluations.export import response_table
 from bot.evaluations.forms import latest_form
@@ -36,9 +37,23 @@ from bot.evaluations.results import (
     headline_figures,
     response_rates,
 )
-from bot.programmes.programmes import cohort_label, find_session, only_cohort, resolve_cohort
+from bot.programmes.programmes import (
+    cohort_label,
+    find_programme,
+    find_session,
+    only_cohort,
+    resolve_cohort,
+)
 from db.enums import EvaluationRequestState
-from db.models import Cohort, Enrolment, EvaluationForm, EvaluationRequest, Person, ProgrammeSession
+from db.models import (
+    Cohort,
+    Enrolment,
+    EvaluationForm,
+    EvaluationRequest,
+    Person,
+    Programme,
+    ProgrammeSession,
+)
 
 Target = ProgrammeSession | Cohort
 
@@ -104,19 +119,52 @@ class CohortResults:
     headlines: Headlines
     commitments: dict[str, int] | None
     confidence: list[ConfidenceChange]
+    follow_ups: FollowUpResults
+    # How many cohorts the figures cover: more than one for a programme-wide view.
+    cohorts: int = 1
 
 
 def cohort_results(session: Session, cohort: Cohort, now: datetime) -> CohortResults:
     """Live response rates and the cohort's headline figures."""
-    cohort_ids = [cohort.id]
+    return _results(session, cohort_label(cohort), cohort.programme, [cohort.id], now)
+
+
+def programme_results(session: Session, programme: Programme, now: datetime) -> CohortResults:
+    """The same across every cohort of a programme: rates, headline figures, commitments."""
+    cohort_ids = [cohort.id for cohort in programme.cohorts]
+    return _results(session, programme.name, programme, cohort_ids, now)
+
+
+def _results(
+    session: Session, label: str, programme: Programme, cohort_ids: list[int], now: datetime
+) -> CohortResults:
     return CohortResults(
-        label=cohort_label(cohort),
-        timezone=ZoneInfo(cohort.programme.timezone),
+        label=label,
+        timezone=ZoneInfo(programme.timezone),
         rates=response_rates(session, cohort_ids=cohort_ids, now=now),
         headlines=headline_figures(session, cohort_ids=cohort_ids),
         commitments=commitments_by_category(session, cohort_ids=cohort_ids),
         confidence=confidence_change(session, cohort_ids=cohort_ids),
+        follow_ups=follow_up_results(session, cohort_ids=cohort_ids),
+        cohorts=len(cohort_ids),
     )
+
+
+def find_results_target(session: Session, words: Sequence[str]) -> Target | Programme:
+    """What `/cohort evaluations` shows: a session, a cohort, or a whole programme by its name.
+
+    A name that is a programme's (and no cohort's) with other than one cohort is the programme.
+    """
+    if len(words) == 1 and not is_session_id(words[0]):
+        name = words[0].strip().casefold()
+        cohort_names = {c.casefold() for c in session.scalars(select(Cohort.name))}
+        try:
+            programme = find_programme(session, words[0])
+        except NotFound:
+            programme = None
+        if programme is not None and name not in cohort_names and len(programme.cohorts) != 1:
+            return programme
+    return find_target(session, words)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.evaluations.messages import MAX_COMMITMENT_NOTE_LENGTH as MAX_NOTE_LENGTH
 from bot.evaluations.messages import FollowUpFacts
 from bot.evaluations.requests import ASKED_STATUSES, working_moment
-from bot.programmes.programmes import programme_zone
+from bot.programmes.programmes import cohort_label, programme_zone
 from bot.reminders.leave import away_or_on_leave
 from db.enums import (
     CommitmentProgress,
@@ -194,6 +194,7 @@ def owe_follow_ups(session: Session, now: datetime) -> int:
         .where(
             ProgrammeSession.kind == SessionKind.WORKSHOP,
             ProgrammeSession.status == SessionStatus.SCHEDULED,
+            ProgrammeSession.past_when_added.is_(False),
             ProgrammeSession.ends_at <= now - timedelta(days=min(FOLLOW_UP_DAYS) - 1),
             ProgrammeSession.ends_at > now - longest,
         )
@@ -285,6 +286,31 @@ def summary_key(days: int, answer: str) -> str:
     return f"{days}_{answer}"
 
 
+def _asked_follow_ups(
+    session: Session, cohort_ids: Collection[int] | None
+) -> list[tuple[CommitmentFollowUp, int]]:
+    """Every follow-up asked so far in scope, with its day (30 or 90)."""
+    query = (
+        select(CommitmentFollowUp)
+        .join(ProgrammeSession, CommitmentFollowUp.session_id == ProgrammeSession.id)
+        .where(CommitmentFollowUp.asked_at.is_not(None))
+        .order_by(CommitmentFollowUp.id)
+        .options(
+            joinedload(CommitmentFollowUp.session)
+            .joinedload(ProgrammeSession.cohort)
+            .joinedload(Cohort.programme),
+            joinedload(CommitmentFollowUp.enrolment).joinedload(Enrolment.person),
+        )
+    )
+    if cohort_ids is not None:
+        query = query.where(ProgrammeSession.cohort_id.in_(cohort_ids))
+    asked = []
+    for follow_up in session.scalars(query).unique():
+        elapsed = (follow_up.due_on - _end_day(follow_up.session)).days
+        asked.append((follow_up, min(FOLLOW_UP_DAYS, key=lambda d: abs(d - elapsed))))
+    return asked
+
+
 def follow_up_summary(
     session: Session, *, cohort_ids: Collection[int] | None = None
 ) -> dict[str, int] | None:
@@ -294,31 +320,81 @@ def follow_up_summary(
     None when either day was asked of fewer than `MIN_GROUP` people: as for every evaluation
     result, a count of one or two in a small group points at a person.
     """
+    return _summary(_asked_follow_ups(session, cohort_ids))
+
+
+def _summary(asked: list[tuple[CommitmentFollowUp, int]]) -> dict[str, int] | None:
     counts = {
         summary_key(days, answer): 0
         for days in FOLLOW_UP_DAYS
         for answer in [*(progress.value for progress in CommitmentProgress), NO_ANSWER]
     }
-    query = (
-        select(CommitmentFollowUp)
-        .join(ProgrammeSession, CommitmentFollowUp.session_id == ProgrammeSession.id)
-        .where(CommitmentFollowUp.asked_at.is_not(None))
-        .order_by(CommitmentFollowUp.id)
-        .options(
-            joinedload(CommitmentFollowUp.session)
-            .joinedload(ProgrammeSession.cohort)
-            .joinedload(Cohort.programme)
-        )
-    )
-    if cohort_ids is not None:
-        query = query.where(ProgrammeSession.cohort_id.in_(cohort_ids))
-    for follow_up in session.scalars(query).unique():
-        elapsed = (follow_up.due_on - _end_day(follow_up.session)).days
-        days = min(FOLLOW_UP_DAYS, key=lambda d: abs(d - elapsed))
+    for follow_up, days in asked:
         answer = follow_up.answer.value if follow_up.answer is not None else NO_ANSWER
         counts[summary_key(days, answer)] += 1
     for days in FOLLOW_UP_DAYS:
-        asked = sum(count for key, count in counts.items() if key.startswith(f"{days}_"))
-        if asked and not enough(asked):
+        total = sum(count for key, count in counts.items() if key.startswith(f"{days}_"))
+        if total and not enough(total):
             return None
     return counts
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    """One participant's answer to a 30- or 90-day follow-up, for coordinators."""
+
+    cohort_label: str
+    session_title: str
+    days: int
+    participant: str
+    asked_at: datetime | None
+    answer: CommitmentProgress | None
+    note: str | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FollowUpResults:
+    """The follow-ups' counts by day and answer, and the notes people added (no names).
+
+    Both are None for a group too small to show, as `follow_up_summary` explains.
+    """
+
+    asked: int
+    counts: dict[str, int] | None
+    notes: list[FollowUpAnswer] | None
+
+
+def follow_up_results(
+    session: Session, *, cohort_ids: Collection[int] | None = None
+) -> FollowUpResults:
+    """What coordinators see of the follow-ups in `/cohort evaluations`."""
+    asked = _asked_follow_ups(session, cohort_ids)
+    counts = _summary(asked)
+    notes = None
+    if counts is not None:
+        notes = [answer for answer in _answers(asked) if answer.note]
+    return FollowUpResults(asked=len(asked), counts=counts, notes=notes)
+
+
+def follow_up_answers(
+    session: Session, *, cohort_ids: Collection[int] | None = None
+) -> list[FollowUpAnswer]:
+    """Every follow-up asked, with who was asked, their answer and note (for the export)."""
+    return _answers(_asked_follow_ups(session, cohort_ids))
+
+
+def _answers(asked: list[tuple[CommitmentFollowUp, int]]) -> list[FollowUpAnswer]:
+    return [
+        FollowUpAnswer(
+            cohort_label=cohort_label(follow_up.session.cohort),
+            session_title=follow_up.session.title,
+            days=days,
+            participant=follow_up.enrolment.person.name,
+            asked_at=follow_up.asked_at,
+            answer=follow_up.answer,
+            note=follow_up.note,
+            answered_at=follow_up.answered_at,
+        )
+        for follow_up, days in asked
+    ]

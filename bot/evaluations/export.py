@@ -18,7 +18,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.core.anonymity import enough
+from bot.core.labels import COMMITMENT_PROGRESS_LABELS
 from bot.core.tables import Cell, Table
+from bot.evaluations.commitments import follow_up_answers
 from bot.evaluations.results import answer_text
 from bot.evaluations.scope import open_request
 from bot.programmes.programmes import cohort_label
@@ -171,3 +173,37 @@ def _question_columns(
 
 def _header(question: EvaluationQuestion) -> str:
     return f"{question.section}: {question.text}" if question.section else question.text
+
+
+FOLLOW_UP_SHEET = "Commitment follow-ups"
+FOLLOW_UP_HEADERS = (
+    "Cohort",
+    "Workshop",
+    "Follow-up (days)",
+    "Participant",
+    "Asked at",
+    "Answer",
+    "Note",
+    "Answered at",
+)
+
+
+def follow_up_table(session: Session, *, cohort_id: int | None = None) -> Table:
+    """Each 30- and 90-day commitment follow-up asked: who, their answer (Yes / Partly / Not yet)
+    and note. The follow-up is asked of a person by name, so its answers are named too."""
+    rows: list[tuple[Cell, ...]] = [
+        (
+            answer.cohort_label,
+            answer.session_title,
+            answer.days,
+            answer.participant,
+            answer.asked_at,
+            COMMITMENT_PROGRESS_LABELS[answer.answer] if answer.answer else None,
+            answer.note,
+            answer.answered_at,
+        )
+        for answer in follow_up_answers(
+            session, cohort_ids=None if cohort_id is None else [cohort_id]
+        )
+    ]
+    return Table(name=FOLLOW_UP_SHEET, headers=FOLLOW_UP_HEADERS, rows=rows)

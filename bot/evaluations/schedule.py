@@ -62,6 +62,8 @@ def open_session_evaluations(session: Session, now: datetime) -> int:
         select(ProgrammeSession)
         .where(
             ProgrammeSession.status == SessionStatus.SCHEDULED,
+            # Imported after it ended (a programme brought in under way): nothing about the past.
+            ProgrammeSession.past_when_added.is_(False),
             ProgrammeSession.ends_at <= now,
             ProgrammeSession.ends_at > now - CATCH_UP,
         )
@@ -106,7 +108,8 @@ def due_milestones(
         enrolment.status == EnrolmentStatus.ENROLLED
         and enrolled_at is not None
         and enrolled_at <= now
-        and (end is None or today < end)
+        # The last day (start + length) is inside the programme, as the timetable's window is.
+        and (end is None or today <= end)
         # A baseline taken months into the programme would measure its effect, not the start:
         # asked in the week after enrolment, or any time before the cohort starts.
         and (

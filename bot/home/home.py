@@ -41,6 +41,10 @@ class HomeSession:
     compulsory: bool
     cancelled: bool
     rsvp: RsvpStatus
+    ends_at: datetime | None = None
+    all_day: bool = False
+    # "day", or "week"/"month" while the day is still to be confirmed.
+    precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ class UpcomingSession:
     title: str
     starts_at: datetime
     cancelled: bool
+    ends_at: datetime | None = None
+    all_day: bool = False
+    precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,9 @@ def _participation(session: Session, enrolment: Enrolment, now: datetime) -> Par
             compulsory=item.compulsory,
             cancelled=item.status == SessionStatus.CANCELLED,
             rsvp=rsvp,
+            ends_at=item.ends_at,
+            all_day=item.all_day,
+            precision=item.date_precision.value,
         )
         for item, rsvp in rows
         if item.ends_at >= now
@@ -277,6 +287,9 @@ def _upcoming_sessions(session: Session, now: datetime) -> list[UpcomingSession]
             title=item.title,
             starts_at=item.starts_at,
             cancelled=item.status == SessionStatus.CANCELLED,
+            ends_at=item.ends_at,
+            all_day=item.all_day,
+            precision=item.date_precision.value,
         )
         for item, cohort_name in rows
     ]

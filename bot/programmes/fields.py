@@ -27,3 +27,4 @@ class Field(StrEnum):
     FACILITATOR = "facilitator"
     REASON = "reason"
     CONFIRM = "confirm"
+    TABLE = "table"

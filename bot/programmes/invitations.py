@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.enums import AttendanceStatus, EnrolmentStatus, RsvpStatus, SessionStatus
+from db.enums import AttendanceStatus, EnrolmentStatus, RsvpStatus, SessionKind, SessionStatus
 from db.models import Enrolment, Invitation, ProgrammeSession
 
 
@@ -27,7 +27,10 @@ def ensure_invitations(session: Session, *, cohort_id: int) -> int:
     sessions = session.scalars(
         select(ProgrammeSession).where(
             ProgrammeSession.cohort_id == cohort_id,
-            ProgrammeSession.status == SessionStatus.SCHEDULED,
+            # A session still to be dated is on people's timetables too; planned coaching
+            # ("to commence by") is a deadline, not something to attend.
+            ProgrammeSession.status.in_((SessionStatus.SCHEDULED, SessionStatus.DATE_TBC)),
+            ProgrammeSession.kind != SessionKind.COACHING,
         )
     ).all()
     existing = {

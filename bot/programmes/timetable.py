@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -24,7 +24,13 @@ from bot.core.timefmt import format_day, format_when
 from bot.programmes.fields import Field
 from bot.programmes.invitations import ensure_invitations, prune_invitations
 from bot.programmes.programmes import programme_window, programme_zone
-from db.enums import EnrolmentStatus, SessionChangeKind, SessionKind, SessionStatus
+from db.enums import (
+    DatePrecision,
+    EnrolmentStatus,
+    SessionChangeKind,
+    SessionKind,
+    SessionStatus,
+)
 from db.models import ActionLearningGroup, Cohort, Person, ProgrammeSession, SessionChange
 
 _T = TypeVar("_T")
@@ -34,7 +40,16 @@ KIND_LABELS: dict[SessionKind, str] = {
     SessionKind.ACTION_LEARNING_SET: "Action learning set",
     SessionKind.ORGANISATIONAL_DEVELOPMENT: "Organisational development",
     SessionKind.ASSESSMENT: "Assessment",
+    SessionKind.COACHING: "Coaching",
     SessionKind.OTHER: "Other",
+}
+# An all-day session is the working day, so reminders, check-in and overlaps treat it as people do.
+ALL_DAY_STARTS = time(9, 0)
+ALL_DAY_ENDS = time(17, 0)
+# Planned before the cohort's workshop, these look wrong: the workshop launches the programme.
+AFTER_THE_WORKSHOP = {
+    SessionKind.ACTION_LEARNING_SET: "This action learning set is",
+    SessionKind.COACHING: "Coaching is planned to commence",
 }
 
 
@@ -59,6 +74,7 @@ class SessionDetails:
     compulsory: bool = True
     group_id: int | None = None
     facilitator_id: int | None = None
+    all_day: bool = False
 
 
 _LABELS = {
@@ -91,6 +107,25 @@ def read_times(
     return starts, ends
 
 
+def read_planned_times(
+    start_date: str, start_time: str, end_date: str, end_time: str, tz: ZoneInfo
+) -> tuple[datetime, datetime, bool]:
+    """As `read_times`, but both times left empty is an all-day session (the working day)."""
+    if start_time.strip() or end_time.strip():
+        if not (start_time.strip() and end_time.strip()):
+            field = Field.END_TIME if start_time.strip() else Field.START_TIME
+            raise InvalidInput(
+                "Give both times, or leave both empty for an all-day session.", field=field
+            )
+        return (*read_times(start_date, start_time, end_date, end_time, tz), False)
+    start_day = _read(parse_date, start_date, Field.START_DATE)
+    end_day = _read(parse_date, end_date, Field.END_DATE) if end_date.strip() else start_day
+    if end_day < start_day:
+        raise InvalidInput("The end must be after the start.", field=Field.END_DATE)
+    starts = local_instant(start_day, ALL_DAY_STARTS, tz)
+    return starts, local_instant(end_day, ALL_DAY_ENDS, tz), True
+
+
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
     """Refuse an end that is not after the start, naming the end field."""
     if ends_at <= starts_at:
@@ -109,14 +144,43 @@ def _shares_people(group_a: int | None, group_b: int | None) -> bool:
     return group_a is None or group_b is None or group_a == group_b
 
 
+@dataclass(frozen=True)
+class Pending:
+    """Another session planned alongside (a timetable import's other rows), not yet saved."""
+
+    label: str
+    kind: SessionKind
+    starts_at: datetime
+    ends_at: datetime
+    group_id: int | None
+    title: str = ""
+
+
 def plan_warnings(
-    session: Session, cohort: Cohort, details: SessionDetails, *, session_id: int | None = None
+    session: Session,
+    cohort: Cohort,
+    details: SessionDetails,
+    *,
+    session_id: int | None = None,
+    pending: Sequence[Pending] = (),
+    window_only: bool = False,
 ) -> list[str]:
-    """Suspicious but possible things about a planned session, as sentences to confirm."""
+    """Suspicious but possible things about a planned session, as sentences to confirm.
+
+    `pending` are sessions planned with it (an import's other rows); `window_only` checks only
+    the programme's window (for a session whose day is still to be confirmed).
+    """
     tz = programme_zone(cohort)
     warnings: list[str] = []
     others = [
-        other
+        Pending(
+            label=f"#{other.id} {other.title}",
+            kind=other.kind,
+            starts_at=other.starts_at,
+            ends_at=other.ends_at,
+            group_id=other.action_learning_group_id,
+            title=other.title,
+        )
         for other in session.scalars(
             select(ProgrammeSession).where(
                 ProgrammeSession.cohort_id == cohort.id,
@@ -124,14 +188,14 @@ def plan_warnings(
             )
         )
         if other.id != session_id
-    ]
-    if details.kind == SessionKind.ACTION_LEARNING_SET:
+    ] + list(pending)
+    if details.kind in AFTER_THE_WORKSHOP and not window_only:
         workshops = [o for o in others if o.kind == SessionKind.WORKSHOP]
         if workshops and min(w.starts_at for w in workshops) > details.starts_at:
             first = min(workshops, key=lambda w: w.starts_at)
             warnings.append(
-                f"This action learning set is before the cohort's workshop "
-                f"({first.title}, {format_when(first.starts_at, tz)})."
+                f"{AFTER_THE_WORKSHOP[details.kind]} before the cohort's workshop "
+                f"({first.title or first.label}, {format_when(first.starts_at, tz)})."
             )
     window = programme_window(cohort)
     days = _days(details.starts_at, details.ends_at, tz)
@@ -140,11 +204,15 @@ def plan_warnings(
             f"This is outside the programme's window "
             f"({format_day(window[0])} {window[0].year} to {format_day(window[1])} {window[1].year})."
         )
+    if window_only:
+        return warnings
     for other in others:
+        if SessionKind.COACHING in (other.kind, details.kind):
+            continue  # planned coaching is a deadline: nobody is in a room for it
         overlapping = other.starts_at < details.ends_at and details.starts_at < other.ends_at
-        if overlapping and _shares_people(other.action_learning_group_id, details.group_id):
+        if overlapping and _shares_people(other.group_id, details.group_id):
             warnings.append(
-                f"It overlaps #{other.id} {other.title} ({format_when(other.starts_at, tz)}) "
+                f"It overlaps {other.label} ({format_when(other.starts_at, tz)}) "
                 "for the same people."
             )
     bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years={d.year for d in days})
@@ -242,6 +310,8 @@ def save_session(
     row.location, row.video_url = details.location, details.video_url
     row.compulsory, row.action_learning_group_id = details.compulsory, details.group_id
     row.facilitator_id = details.facilitator_id
+    if before is None:
+        row.all_day = details.all_day
     session.flush()
     record_change(
         session,
@@ -321,8 +391,12 @@ def move_session(
     accepted: Collection[str] = (),
     actor: str,
     now: datetime,
+    all_day: bool | None = None,
 ) -> int:
-    """Move a session, record why, and tell everyone invited; returns how many were told."""
+    """Move a session, record why, and tell everyone invited; returns how many were told.
+
+    A session whose day was still to be confirmed gets its day, and from then on is reminded.
+    """
     row = session.get_one(ProgrammeSession, session_id)
     if row.status == SessionStatus.CANCELLED:
         raise InvalidInput(f"#{row.id} {row.title} is cancelled, so it cannot be moved.")
@@ -356,7 +430,12 @@ def move_session(
         reason=reason,
     )
     row.starts_at, row.ends_at, row.change_reason = starts_at, ends_at, reason
+    if all_day is not None:
+        row.all_day = all_day
+    if row.status == SessionStatus.DATE_TBC:
+        row.status, row.date_precision = SessionStatus.SCHEDULED, DatePrecision.DAY
     session.flush()
+    ensure_invitations(session, cohort_id=row.cohort_id)
     outbox_claims.cancel_pending(session, session_id=row.id, now=now)
     record_change(
         session,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import outbox
 from bot.core.audit import record_change
+from bot.core.dates import parse_date
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.months import add_months
 from bot.core.mrkdwn import shorten
@@ -84,6 +85,16 @@ def their_today(session: Session, slack_user_id: str, now: datetime) -> date:
     enrolments = live_enrolments(session, slack_user_id)
     zone = zone_of(enrolments[0]) if enrolments else ZoneInfo("Europe/London")
     return now.astimezone(zone).date()
+
+
+def read_last_day_away(
+    session: Session, slack_user_id: str, text: str, *, now: datetime
+) -> date | None:
+    """The last day away as typed ('23 Feb' is the next 23 February), or None for 'off'."""
+    if text.strip().lower() in {"off", "back"}:
+        return None
+    today = their_today(session, slack_user_id, now)
+    return parse_date(text, "date", on_or_after=today)
 
 
 def set_away(

@@ -16,7 +16,7 @@ from bot.core.mrkdwn import mention
 from bot.core.notice import Notice
 from bot.core.render import render
 from bot.core.roles import role_holders
-from bot.core.timefmt import format_when
+from bot.core.timefmt import format_span, format_when
 from bot.reminders.fields import ReplyField
 from bot.reminders.messages import ReminderView
 from db.enums import Role, RsvpStatus, SessionStatus
@@ -99,8 +99,12 @@ def reminder_view(
         invitation_id=invitation.id,
         title=programme_session.title,
         lead=lead_time(start_local.date(), now.astimezone(tz).date()),
-        when=format_when(programme_session.starts_at, tz),
-        ends=format_when(programme_session.ends_at, tz)
+        when=format_span(programme_session.starts_at, programme_session.ends_at, tz, all_day=True)
+        if programme_session.all_day
+        else format_when(programme_session.starts_at, tz),
+        ends=None
+        if programme_session.all_day
+        else format_when(programme_session.ends_at, tz)
         if end_local.date() != start_local.date()
         else f"{end_local:%H:%M}",
         location=programme_session.location,

@@ -16,7 +16,14 @@ from db.base import (
     enum_column_type,
     utcnow,
 )
-from db.enums import AttendanceStatus, RsvpStatus, SessionChangeKind, SessionKind, SessionStatus
+from db.enums import (
+    AttendanceStatus,
+    DatePrecision,
+    RsvpStatus,
+    SessionChangeKind,
+    SessionKind,
+    SessionStatus,
+)
 
 if TYPE_CHECKING:
     from db.models.people import Enrolment, Person
@@ -43,6 +50,18 @@ class ProgrammeSession(CreatedAtMixin, Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # All day: planned by the day, with no times (starts at midnight, ends at the midnight after
+    # its last day, in the programme's time zone).
+    all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # With status DATE_TBC, the week or month the session falls in (starts_at .. ends_at).
+    date_precision: Mapped[DatePrecision] = mapped_column(
+        enum_column_type(DatePrecision),
+        default=DatePrecision.DAY,
+        server_default=DatePrecision.DAY.value,
+    )
+    # Added after it had ended (a programme brought in under way): history, so nothing is
+    # sent about it (no attendance prompt, evaluation or commitment follow-up).
+    past_when_added: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     location: Mapped[str | None] = mapped_column(sa.String(300))
     video_url: Mapped[str | None] = mapped_column(sa.String(1000))
     compulsory: Mapped[bool] = mapped_column(default=True, server_default=sa.true())

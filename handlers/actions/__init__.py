@@ -10,6 +10,7 @@ from handlers.actions import (
     commitments,
     enrolment,
     evaluations,
+    history,
     outcomes,
     participation,
     programmes,
@@ -30,4 +31,5 @@ def register(app: GuardedApp) -> None:
     evaluations.register(app)
     commitments.register(app)
     outcomes.register(app)
+    history.register(app)
     assessments.register(app)

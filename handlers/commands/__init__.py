@@ -29,6 +29,7 @@ from handlers.commands import (
     programmes,
     reporting,
     roles,
+    timetable,
 )
 from handlers.commands.routing import CommandRequest, Route
 from handlers.errors import GuardedApp
@@ -36,6 +37,7 @@ from handlers.errors import GuardedApp
 _AREA_ROUTES: tuple[Route, ...] = (
     *home.ROUTES,
     *programmes.ROUTES,
+    *timetable.ROUTES,
     *applications.ROUTES,
     *enrolment.ROUTES,
     *participation.ROUTES,
@@ -72,7 +74,7 @@ def handle_cohort_command(
         suggestion = catalogue.closest(invocation.name, CATALOGUE)
         ack(**unknown_subcommand_message(invocation.name, suggestion).as_kwargs())
         return
-    request = CommandRequest(command, invocation.arguments, context, client)
+    request = CommandRequest(command, invocation, context, client)
     if route.instant:
         reply = route.handle(request)
         ack(**reply.as_kwargs()) if reply else ack()

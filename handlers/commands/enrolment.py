@@ -180,7 +180,7 @@ def _leave(
             f"Usage: `{subcommand.usage}`. The reason is required; it is kept with the record.",
             field="reason",
         )
-    mention, programme_name, cohort_name, *reason_words = request.arguments
+    mention, programme_name, cohort_name, *_ = request.arguments
     user_id = parse_mention(mention)
     with request.uow() as session:
         request.require_coordinator(session)
@@ -191,7 +191,7 @@ def _leave(
         changed = change(
             session,
             enrolment_id=enrolment.id,
-            reason=" ".join(reason_words),
+            reason=request.rest(3),
             actor=request.user_id,
             now=request.now(),
         )

@@ -18,12 +18,12 @@ from bot.slack.blocks.evaluation_results import (
     opened_message,
     session_results_message,
 )
-from db.models import ProgrammeSession
+from db.models import Programme, ProgrammeSession
 from handlers.commands.routing import CommandRequest, Route
 
 SUBCOMMAND = Subcommand(
     "evaluations",
-    '[<session id> | open|close <form> <session id> | export [<form>]] ["<programme>" "<cohort>"]',
+    '[<session id> | open|close <form> <session id> | export [<form>]] ["<programme>" ["<cohort>"]]',
     "Coordinators: evaluation response rates and results; open, close or export a form.",
 )
 NAME_THE_FORM = (
@@ -52,10 +52,12 @@ def handle_command_evaluations(request: CommandRequest) -> Message:
                 request_key=request.trigger_id,
             )
             return export_message(export)
-        target = admin.find_target(session, words)
+        target = admin.find_results_target(session, words)
         if isinstance(target, ProgrammeSession):
             found = admin.session_results(session, target, now, random.SystemRandom())
             return session_results_message(found)
+        if isinstance(target, Programme):
+            return cohort_results_message(admin.programme_results(session, target, now))
         return cohort_results_message(admin.cohort_results(session, target, now))
 
 

@@ -12,6 +12,7 @@ from bot.home.command_catalogue import Subcommand
 from bot.reminders.leave import (
     leave_kind,
     live_enrolments,
+    read_last_day_away,
     record_leave,
     set_away,
     set_notifications,
@@ -32,7 +33,8 @@ REMINDERS_USAGE = (
     "`<kind|all> 21,7,2,0`, `hours 08:30-16:30` or `quorum 50%` to change it."
 )
 AWAY_USAGE = (
-    "Use `/cohort away <last day away>` (such as `/cohort away 23/02/2017`) or `/cohort away off`."
+    "Use `/cohort away <last day away>` (such as `/cohort away 23 Feb` or "
+    "`/cohort away 23/02/2017`) or `/cohort away off`."
 )
 LEAVE_USAGE = (
     "Use `/cohort leave @person <from> <to|open> [away|maternity|parental|sick|other] "
@@ -63,12 +65,11 @@ def handle_command_reminders(request: CommandRequest) -> Message:
 
 def handle_command_away(request: CommandRequest) -> Message:
     """`/cohort away <date>` or `/cohort away off`: pause your reminders while you are away."""
-    if len(request.arguments) != 1:
+    if not request.arguments:
         raise InvalidInput(AWAY_USAGE)
-    (text,) = request.arguments
     now = request.now()
-    until = None if text.lower() in {"off", "back"} else _date(text, "date", now.year)
     with request.uow() as session:
+        until = read_last_day_away(session, request.user_id, request.rest(0), now=now)
         set_away(session, request.user_id, until, now=now)
     return away_message(until)
 
@@ -83,7 +84,9 @@ def handle_command_leave(request: CommandRequest) -> Message:
     who = parse_mention(words[0], "person")
     now = request.now()
     starts_on = _date(words[1], "from", now.year)
-    ends_on = None if words[2].lower() == "open" else _date(words[2], "to", starts_on.year)
+    ends_on = (
+        None if words[2].lower() == "open" else parse_date(words[2], "to", on_or_after=starts_on)
+    )
     kind = leave_kind(words[3]) if len(words) == 4 else LeaveKind.AWAY
     with request.uow() as session:
         request.require_coordinator(session)

@@ -15,7 +15,13 @@ from bot.enrolment.enrolment import enrolled_places
 from bot.home.command_catalogue import Subcommand
 from bot.programmes import groups as groups_service
 from bot.programmes import timetable
-from bot.programmes.calendar import cohort_timetable, person_timetable, timetable_ics
+from bot.programmes.calendar import (
+    cohort_timetable,
+    person_timetable,
+    session_span,
+    timetable_ics,
+    year_shown,
+)
 from bot.programmes.programmes import (
     cohort_label,
     cohort_snapshot,
@@ -243,9 +249,10 @@ def _session_move(request: CommandRequest, words: Sequence[str]) -> None:
         start, end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
         values: dict[str, str] = {
             Field.START_DATE: start.date().isoformat(),
-            Field.START_TIME: f"{start:%H:%M}",
+            # An all-day session keeps both times empty.
+            Field.START_TIME: "" if row.all_day else f"{start:%H:%M}",
             Field.END_DATE: end.date().isoformat(),
-            Field.END_TIME: f"{end:%H:%M}",
+            Field.END_TIME: "" if row.all_day else f"{end:%H:%M}",
         }
         when = session_when(row.starts_at, row.ends_at, tz)
         view = move_modal(
@@ -264,7 +271,7 @@ def _session_cancel(request: CommandRequest, words: Sequence[str]) -> Message:
         request.require_coordinator(session)
         row = find_session(session, words[0])
         told = timetable.cancel_session(
-            session, row.id, reason=" ".join(words[1:]), actor=request.user_id, now=request.now()
+            session, row.id, reason=request.rest(2), actor=request.user_id, now=request.now()
         )
         title = row.title
     return notice(f"Cancelled #{row.id} {title}. {told} people invited will be told why.")
@@ -290,18 +297,18 @@ def handle_command_session(request: CommandRequest) -> Message | None:
 # ---------------------------------------------------------------- calendar
 
 
-def timetable_lines(rows: Sequence[ProgrammeSession], tz: ZoneInfo) -> list[TimetableLine]:
+def timetable_lines(
+    rows: Sequence[ProgrammeSession], tz: ZoneInfo, *, with_year: bool = False
+) -> list[TimetableLine]:
     """Timetable lines for `rows`, shown in `tz`."""
     lines = []
     for row in rows:
-        start, end = session_when(row.starts_at, row.ends_at, tz)
         lines.append(
             TimetableLine(
                 id=row.id,
                 title=row.title,
                 kind=timetable.KIND_LABELS.get(row.kind, row.kind.value),
-                when=start,
-                ends=end,
+                when=session_span(row, tz, with_year=with_year),
                 where=row.location or row.video_url or "",
                 compulsory=row.compulsory,
                 audience=row.group.name if row.group else "whole cohort",
@@ -336,7 +343,9 @@ def handle_command_calendar(request: CommandRequest) -> Message:
         if coordinator and (words or not enrolled_places(session, request.user_id)):
             cohort = resolve_cohort(session, words) if words else only_cohort(session)
             tz = programme_zone(cohort)
-            lines = timetable_lines(cohort_timetable(session, cohort_id=cohort.id), tz)
+            rows = cohort_timetable(session, cohort_id=cohort.id)
+            shown = year_shown(cohort, rows, request.now().astimezone(tz).date())
+            lines = timetable_lines(rows, tz, with_year=shown)
             footer = f"Times in {tz.key}. Ids (#) are for `/cohort session edit|move|cancel`."
             return timetable_message(f"Timetable: {cohort_label(cohort)}", lines, footer=footer)
         enrolment = _own_enrolment(session, request.user_id, request.arguments)
@@ -345,7 +354,8 @@ def handle_command_calendar(request: CommandRequest) -> Message:
         label = cohort_label(cohort)
         ics = timetable_ics(rows, calendar_name=label)
         tz = _user_zone(request, programme_zone(cohort))
-        lines = timetable_lines(rows, tz)
+        shown = year_shown(cohort, rows, request.now().astimezone(tz).date())
+        lines = timetable_lines(rows, tz, with_year=shown)
     channel = request.client.conversations_open(users=request.user_id)["channel"]["id"]
     request.client.files_upload_v2(
         channel=channel, filename=ICS_FILENAME, content=ics, title=f"{label} timetable"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core import roles
 from bot.core.errors import InvalidInput
+from bot.core.labels import ROLE_AS_NOUN, ROLE_LABELS
 from bot.core.mentions import parse_mention
 from bot.core.mrkdwn import Mrkdwn, mention
 from bot.core.render import render
@@ -32,7 +33,7 @@ def handle_command_role(request: CommandRequest) -> Message:
             now=request.now(),
         )
     verb = "is now" if action == "add" else "is no longer"
-    return mrkdwn_notice(f"{mention(slack_user_id)} {verb} a {role.value}.")
+    return mrkdwn_notice(f"{mention(slack_user_id)} {verb} {ROLE_AS_NOUN[role]}.")
 
 
 def handle_command_roles(request: CommandRequest) -> Message:
@@ -44,7 +45,7 @@ def handle_command_roles(request: CommandRequest) -> Message:
     listed = {
         role: Mrkdwn(", ".join(mention(user) for user in users)) for role, users in holders.items()
     }
-    return mrkdwn_notice(render("roles.j2", holders=listed))
+    return mrkdwn_notice(render("roles.j2", holders=listed, labels=ROLE_LABELS))
 
 
 ROUTES: tuple[Route, ...] = (

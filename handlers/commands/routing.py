@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.home.command_catalogue import Subcommand
+from bot.home.command_catalogue import Invocation, Subcommand
 from bot.slack.blocks import Message
 from handlers.request import SlackRequest
 
@@ -19,14 +19,19 @@ class CommandRequest(SlackRequest):
     def __init__(
         self,
         command: dict[str, Any],
-        arguments: tuple[str, ...],
+        invocation: Invocation,
         context: dict[str, Any],
         client: WebClient,
     ) -> None:
         super().__init__(command["user_id"], context, client)
-        self.arguments = arguments
+        self.invocation = invocation
+        self.arguments = invocation.arguments
         self.channel_id: str = command.get("channel_id", "")
         self.trigger_id: str = command.get("trigger_id", "")
+
+    def rest(self, index: int) -> str:
+        """The free text from argument `index` to the end, as typed (a reason, a note)."""
+        return self.invocation.rest(index)
 
 
 @dataclass(frozen=True)

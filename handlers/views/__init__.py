@@ -15,12 +15,14 @@ from handlers.views import (
     participation,
     programmes,
     reminders,
+    timetable,
 )
 
 
 def register(app: GuardedApp) -> None:
     """Register every views listener."""
     programmes.register(app)
+    timetable.register(app)
     applications.register(app)
     enrolment.register(app)
     reminders.register(app)

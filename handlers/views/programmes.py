@@ -19,6 +19,7 @@ from bot.core.mrkdwn import escape, shorten
 from bot.core.timefmt import format_when
 from bot.enrolment.cohorts import save_cohort
 from bot.programmes import timetable
+from bot.programmes.calendar import session_span
 from bot.programmes.programmes import (
     CohortDetails,
     ProgrammeDetails,
@@ -170,8 +171,8 @@ def _save_cohort(
     return f"Saved the cohort {cohort_label(cohort)}. Plan its sessions with /cohort session add."
 
 
-def _read_times(values: Values, cohort: Cohort) -> tuple[Any, Any]:
-    return timetable.read_times(
+def _read_times(values: Values, cohort: Cohort) -> tuple[Any, Any, bool]:
+    return timetable.read_planned_times(
         values.get(Field.START_DATE, ""),
         values.get(Field.START_TIME, ""),
         values.get(Field.END_DATE, ""),
@@ -186,10 +187,10 @@ def _save_session(
     cohort = session.get_one(Cohort, int(metadata["cohort_id"]))
     session_id = metadata.get("session_id")
     if session_id is None:
-        starts_at, ends_at = _read_times(values, cohort)
+        starts_at, ends_at, all_day = _read_times(values, cohort)
     else:
         existing = session.get_one(ProgrammeSession, session_id)
-        starts_at, ends_at = existing.starts_at, existing.ends_at
+        starts_at, ends_at, all_day = existing.starts_at, existing.ends_at, existing.all_day
     try:
         kind = SessionKind(values.get(Field.KIND, ""))
     except ValueError:
@@ -216,6 +217,7 @@ def _save_session(
         compulsory=values.get(Field.COMPULSORY) != "optional",
         group_id=None if audience == WHOLE_COHORT else int(audience),
         facilitator_id=facilitator_id,
+        all_day=all_day,
     )
     try:
         row = timetable.save_session(
@@ -233,7 +235,7 @@ def _save_session(
         metadata_text = json.dumps({**metadata, WARNED: warning.warnings})
         view = session_modal(values, context, metadata=metadata_text, warnings=warning.warnings)
         raise _ShowView(view) from None
-    when = format_when(row.starts_at, programme_zone(cohort))
+    when = session_span(row, programme_zone(cohort), with_year=False)
     return f"Saved #{row.id} {row.title} ({when}) and invited the people it is for."
 
 
@@ -241,7 +243,7 @@ def _move_session(
     request: SlackRequest, session: Session, values: Values, metadata: dict[str, Any]
 ) -> str:
     row = session.get_one(ProgrammeSession, int(metadata["session_id"]))
-    starts_at, ends_at = _read_times(values, row.cohort)
+    starts_at, ends_at, all_day = _read_times(values, row.cohort)
     tz = programme_zone(row.cohort)
     old_when = f"{format_when(row.starts_at, tz)}"
     try:
@@ -254,6 +256,7 @@ def _move_session(
             accepted=_accepted(values, metadata),
             actor=request.user_id,
             now=request.now(),
+            all_day=all_day,
         )
     except timetable.NeedsConfirmation as warning:
         view = move_modal(

@@ -188,6 +188,26 @@ def test_a_file_with_errors_is_refused_whole(
     assert statuses(db) == []
 
 
+def test_a_file_with_a_bad_row_still_lists_only_the_emails_slack_does_not_know(
+    slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session]
+) -> None:
+    seed_programme(db)
+    text = csv_text(
+        row(),
+        row(name="Sam Smith", email="sam@example.nhs.uk"),
+        row(name="Bad Row", email="bad@"),
+    )
+
+    preview = share_csv(slack, standin, COORDINATOR, text)
+
+    assert "Nothing was imported: 1 problem" in preview.text
+    unmatched = preview.text.split("No Slack account has these emails", 1)[1]
+    assert "sam@example.nhs.uk" in unmatched
+    assert "pat@example.nhs.uk" not in unmatched
+    looked_up = [str(call.args.get("email")) for call in standin.calls_to("users.lookupByEmail")]
+    assert sorted(looked_up) == ["pat@example.nhs.uk", "sam@example.nhs.uk"]
+
+
 def test_only_coordinators_can_import(
     slack: SlackSender, standin: SlackStandin, db: sessionmaker[Session]
 ) -> None:

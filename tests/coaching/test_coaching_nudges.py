@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.coaching import allowance as coaching
 from bot.coaching import nudges as coaching_nudges
 from bot.slack.ids.coaching import ActionId
 from db.engine import unit_of_work
-from db.enums import EnrolmentStatus, OutboundState
+from db.enums import EnrolmentStatus, OutboundState, SessionKind
 from db.models import (
     Enrolment,
     LeavePeriod,
     OutboundMessage,
+    ProgrammeSession,
 )
 from tests.coaching.coaching_data import (
     OTHER,
@@ -58,6 +59,18 @@ def test_not_started_six_weeks_after_the_workshop_is_nudged_once(
             for element in block["elements"]
         ]
         assert [(b["action_id"], b["value"]) for b in buttons] == [(ActionId.LOG, "1")]
+
+
+def test_a_cohort_without_a_workshop_is_not_told_about_one(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        session.execute(delete(ProgrammeSession))
+        # The cohort started on Mon 9 Jan 2017: six weeks on is Mon 20 Feb.
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 20))) == 2
+        texts = [str(row.payload["text"]) for row in session.scalars(select(OutboundMessage))]
+    assert all("six weeks since your cohort started" in text for text in texts)
+    assert not any("workshop" in text for text in texts)
 
 
 def test_nudges_wait_for_working_hours_in_the_persons_time_zone(
@@ -171,3 +184,26 @@ def test_someone_just_enrolled_is_not_nudged_in_their_first_fortnight(
         assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 3, 3))) == 0
         assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 3, 6))) == 1
         assert nudges(session) == [(PARTICIPANT, "coaching:not_started:1")]
+
+
+def test_coaching_planned_to_commence_by_a_day_is_expected_by_then(
+    cohort_db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(cohort_db) as session:
+        cohort = session.scalars(select(ProgrammeSession)).one().cohort
+        session.add(
+            ProgrammeSession(
+                cohort=cohort,
+                kind=SessionKind.COACHING,
+                title="Coaching to commence by",
+                starts_at=datetime(2017, 2, 1, 9, tzinfo=UTC),
+                ends_at=datetime(2017, 2, 1, 17, tzinfo=UTC),
+                all_day=True,
+            )
+        )
+        session.flush()
+        # Planned for Wed 1 Feb: due then, not six weeks after the workshop (Tue 21 Feb).
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 1, 31))) == 0
+        assert coaching_nudges.owe_coaching_nudges(session, at(date(2017, 2, 1))) == 2
+        texts = [str(row.payload["text"]) for row in session.scalars(select(OutboundMessage))]
+    assert all("planned coaching to have started by now" in text for text in texts)

@@ -47,7 +47,7 @@ def test_not_started_six_weeks_after_the_workshop_is_at_risk() -> None:
         deadline=DEADLINE,
         today=date(2017, 2, 21),
         started_by=date(2017, 2, 21),
-    ) == ("not started 6 weeks after the workshop",)
+    ) == ("not started by Tue 21 Feb 2017",)
 
 
 def test_more_sessions_left_than_one_per_two_months_is_at_risk() -> None:
@@ -114,7 +114,7 @@ def test_cohort_totals_and_at_risk_list(cohort_db: sessionmaker[Session]) -> Non
         )
         assert (report.used, report.allowance) == (1, 8)
         assert [(s.slack_user_id, s.risks) for s in report.at_risk] == [
-            (PARTICIPANT, ("not started 6 weeks after the workshop",))
+            (PARTICIPANT, ("not started by Tue 21 Feb 2017",))
         ]
 
 

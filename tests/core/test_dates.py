@@ -55,3 +55,22 @@ def test_times() -> None:
     assert parse_time("09:30", "Start time") == time(9, 30)
     with pytest.raises(InvalidInput, match="not a real time"):
         parse_time("25:00", "Start time")
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("7 Dec", date(2017, 2, 1), date(2017, 12, 7)),
+        ("1 January", date(2017, 12, 20), date(2018, 1, 1)),
+        ("1 Jan", date(2017, 1, 1), date(2017, 1, 1)),
+        ("29 Feb", date(2017, 3, 1), date(2020, 2, 29)),
+        ("23 Feb 2017", date(2017, 3, 1), date(2017, 2, 23)),
+    ],
+)
+def test_a_day_and_month_is_the_next_such_date(text: str, today: date, expected: date) -> None:
+    assert parse_date(text, "Date", on_or_after=today) == expected
+
+
+def test_an_impossible_day_and_month_is_refused_even_with_no_year() -> None:
+    with pytest.raises(InvalidInput, match="not a real date"):
+        parse_date("31 Feb", "Date", on_or_after=date(2017, 1, 1))

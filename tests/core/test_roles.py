@@ -76,10 +76,11 @@ def test_granting_a_held_role_or_an_unknown_role_is_explained(
 
 
 def test_roles_lists_holders_as_mentions(slack: SlackSender, standin: SlackStandin) -> None:
-    reply(slack, standin, COORDINATOR, f"role add <@{NEWCOMER}|newbie> steering")
+    added = reply(slack, standin, COORDINATOR, f"role add <@{NEWCOMER}|newbie> steering")
 
     text = reply(slack, standin, COORDINATOR, "roles")
 
-    assert f"*Coordinator:* <@{COORDINATOR}>" in text
-    assert f"*Steering:* <@{NEWCOMER}>" in text
-    assert "*Coach:* nobody yet" in text
+    assert added == f"<@{NEWCOMER}> is now a member of the steering group."
+    assert f"*Coordinators:* <@{COORDINATOR}>" in text
+    assert f"*Steering group:* <@{NEWCOMER}>" in text
+    assert "*Coaches:* nobody yet" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -322,3 +323,28 @@ def test_a_known_applicant_is_matched_to_their_slack_account_by_email(
             "Pat Participant",
             "Deputy",
         )
+
+
+@pytest.mark.parametrize(
+    ("verb", "reason", "status"),
+    [
+        ("withdraw", "Can't come", EnrolmentStatus.WITHDRAWN),
+        ("defer", "O'Neill's leave  (back in May)", EnrolmentStatus.DEFERRED),
+    ],
+)
+def test_a_reason_with_an_apostrophe_is_kept_as_typed(
+    runtime: Runtime,
+    slack: SlackSender,
+    standin: SlackStandin,
+    verb: str,
+    reason: str,
+    status: EnrolmentStatus,
+) -> None:
+    make_cohort(runtime)
+    command(slack, standin, COORDINATOR, f"enrol {mention(PARTICIPANT)} {WHERE}")
+
+    reply = command(slack, standin, COORDINATOR, f"{verb} {mention(PARTICIPANT)} {WHERE} {reason}")
+
+    assert f"is now {status.value}" in reply
+    enrolment = enrolments(runtime)[PARTICIPANT]
+    assert (enrolment.status, enrolment.status_reason) == (status, reason)

@@ -148,6 +148,28 @@ def test_the_baseline_is_asked_once_at_enrolment_but_not_once_the_programme_has_
         assert (request.session_id, request.form.key) == (None, "enrolment_form")
 
 
+@pytest.mark.parametrize(
+    ("enrolled_on", "baseline"), [(PROGRAMME_END, 1), (PROGRAMME_END + timedelta(days=1), 0)]
+)
+def test_someone_enrolled_on_the_programmes_last_day_still_gets_the_baseline(
+    db: sessionmaker[Session], enrolled_on: date, baseline: int
+) -> None:
+    with unit_of_work(db) as session:
+        (late,) = cohort_with(session, A)
+        late.enrolled_at = datetime.combine(enrolled_on, datetime.min.time(), LONDON) + timedelta(
+            hours=10
+        )
+        milestone_form(session, "enrolment")
+        milestone_form(session, "programme_end")
+    at = datetime.combine(enrolled_on, datetime.min.time(), LONDON) + timedelta(hours=11)
+
+    open_milestones(db, at)
+
+    with unit_of_work(db) as session:
+        forms = [r.form.key for r in session.scalars(select(EvaluationRequest))]
+    assert forms.count("enrolment_form") == baseline
+
+
 def test_no_baseline_for_someone_enrolled_long_ago_once_the_programme_is_under_way(
     db: sessionmaker[Session],
 ) -> None:

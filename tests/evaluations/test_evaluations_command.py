@@ -87,7 +87,7 @@ def test_response_rates_are_live_and_small_groups_are_not_shown(
 
     assert "*Evaluations for Aspiring Directors 2017 / 2017*" in before
     assert line + "0 of 6 responded (0%), open until Wed 15 Feb, 09:00" in before
-    assert line + "1 of 6 responded (17%), open until Wed 15 Feb, 09:00" in after
+    assert line + "1 of 6 responded (16.7%), open until Wed 15 Feb, 09:00" in after
     assert "Rated the workshop Excellent or Good: not shown, fewer than 5 responses" in after
     assert "Commitments to change, by category*\nNot shown: fewer than 5 responses." in after
 
@@ -101,7 +101,7 @@ def test_headline_figures_show_once_five_have_answered(
 
     shown = reply(slack, standin, COORDINATOR, "evaluations")
 
-    assert "5 of 6 responded (83%)" in shown
+    assert "5 of 6 responded (83.3%)" in shown
     assert "*Workshop headline figures* (5 responses)" in shown
     assert "Rated the workshop Excellent or Good: *80%* (4 of 5)" in shown
     assert "Said it met its objectives Completely or Largely: *60%* (3 of 5)" in shown
@@ -144,7 +144,7 @@ def test_session_results_hold_back_free_text_until_the_form_is_closed_by_hand(
         f"Closed *Workshop evaluation* for session #{session_id} (Launch workshop 2017): "
         "1 person had not responded and now cannot." in closing
     )
-    assert "5 of 6 responded (83%), closed" in closed_view
+    assert "5 of 6 responded (83.3%), closed" in closed_view
     quoted = [line for line in closed_view.splitlines() if line.startswith("> ")]
     assert sorted(quoted) == sorted(
         ["> Loved it", "> &lt;!channel&gt; more breaks", "> Great venue", "> Too long", "> Useful"]
@@ -164,7 +164,7 @@ def test_an_anonymous_forms_answers_wait_for_it_to_close(
     reply(slack, standin, COORDINATOR, f"evaluations close {WS} {session_id}")
     closed_view = reply(slack, standin, COORDINATOR, f"evaluations {session_id}")
 
-    assert "5 of 6 responded (83%)" in open_view
+    assert "5 of 6 responded (83.3%)" in open_view
     assert "Answers are shown once the form closes" in open_view
     assert "Excellent 5" not in open_view
     assert "Overall?: Excellent 5 · Good 0" in closed_view

@@ -235,3 +235,20 @@ def test_workspace_admins_see_the_coordinator_view(
     text = open_home(slack, standin, "UADMIN01")
 
     assert "Coordinator view" in text
+
+
+def test_all_day_sessions_show_their_days_not_a_time(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    make_cohort(runtime, sessions=1)
+    with unit_of_work(runtime.session_factory) as session:
+        workshop = session.scalars(select(ProgrammeSession)).one()
+        workshop.all_day = True
+        workshop.starts_at = datetime(2017, 3, 6, 9, tzinfo=UTC)
+        workshop.ends_at = datetime(2017, 3, 7, 17, tzinfo=UTC)
+    command(slack, standin, COORDINATOR, f"enrol {mention(PARTICIPANT)} {WHERE}")
+
+    text = open_home(slack, standin, PARTICIPANT)
+
+    assert "Mon 6 Mar to Tue 7 Mar (all day)" in text
+    assert "09:00" not in text

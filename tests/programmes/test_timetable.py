@@ -14,7 +14,7 @@ from bot.slack.blocks import notice
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
-from db.enums import OutboundState, SessionChangeKind, SessionKind, SessionStatus
+from db.enums import DatePrecision, OutboundState, SessionChangeKind, SessionKind, SessionStatus
 from db.models import (
     AuditEvent,
     Cohort,
@@ -305,15 +305,15 @@ def test_cancelling_records_why_and_tells_the_invited(
     session_id = existing_session(runtime)
 
     reply = command_reply(
-        slack, standin, COORDINATOR, f"session cancel {session_id} Speaker is ill"
+        slack, standin, COORDINATOR, f"session cancel {session_id} O'Neill's train can't run"
     )
 
     assert "Cancelled" in reply and "1 people invited" in reply
     (row,) = sessions(runtime)
-    assert (row.status, row.change_reason) == (SessionStatus.CANCELLED, "Speaker is ill")
+    assert (row.status, row.change_reason) == (SessionStatus.CANCELLED, "O'Neill's train can't run")
     deliver_due(runtime.tick_dependencies().uow, runtime.client, NOW)
     (message,) = standin.messages_in(standin.im_channel_id(PARTICIPANT))
-    assert "cancelled" in message.text and "Speaker is ill" in message.text
+    assert "cancelled" in message.text and "O'Neill's train can't run" in message.text
     assert "already cancelled" in command_reply(
         slack, standin, COORDINATOR, f"session cancel {session_id} again"
     )
@@ -407,3 +407,78 @@ def test_moving_onto_a_weekend_needs_confirming(
     answer = submit(slack, standin, view_id, COORDINATOR, **form, confirm=ticked("yes"))
     assert answer["view"]["title"]["text"] == "Saved"
     assert sessions(runtime)[0].starts_at == datetime(2017, 3, 11, 10, tzinfo=UTC)
+
+
+def test_a_session_with_no_times_is_all_day_and_one_time_alone_is_refused(
+    slack: SlackSender, standin: SlackStandin, runtime: Runtime
+) -> None:
+    setup_cohort(runtime)
+    view_id = open_modal(slack, standin, COORDINATOR, ADD)
+    fields = session_form(end_day="2017-03-08")
+    del fields["start_time"], fields["end_time"]
+
+    half = submit(slack, standin, view_id, COORDINATOR, **fields, start_time=picked_time("10:00"))
+    answer = submit(slack, standin, view_id, COORDINATOR, **fields)
+
+    assert half["errors"] == {
+        "end_time": "Give both times, or leave both empty for an all-day session."
+    }
+    assert answer["response_action"] == "update"
+    (row,) = sessions(runtime)
+    assert row.all_day is True
+    assert (row.starts_at, row.ends_at) == (
+        datetime(2017, 3, 7, 9, tzinfo=UTC),
+        datetime(2017, 3, 8, 17, tzinfo=UTC),
+    )
+    assert "Saved" in str(answer["view"])
+
+
+def test_planned_coaching_before_the_workshop_is_warned_about(
+    slack: SlackSender, standin: SlackStandin, runtime: Runtime
+) -> None:
+    setup_cohort(runtime)
+    existing_session(runtime)  # the launch workshop, Tue 7 Mar 2017
+    view_id = open_modal(slack, standin, COORDINATOR, ADD)
+    fields = session_form("2017-03-06", kind="coaching", title="Coaching to commence by")
+    del fields["start_time"], fields["end_time"]
+
+    answer = submit(slack, standin, view_id, COORDINATOR, **fields)
+
+    assert answer["response_action"] == "update"
+    warned = str(answer["view"])
+    assert "Coaching is planned to commence before the cohort" in warned
+    assert [row.kind for row in sessions(runtime)] == [SessionKind.WORKSHOP]
+
+
+def test_moving_a_session_still_to_be_dated_gives_it_its_day(
+    slack: SlackSender, standin: SlackStandin, runtime: Runtime
+) -> None:
+    setup_cohort(runtime)
+    session_id = existing_session(runtime)
+    with unit_of_work(runtime.session_factory) as session:
+        row = session.get_one(ProgrammeSession, session_id)
+        row.status, row.date_precision, row.all_day = (
+            SessionStatus.DATE_TBC,
+            DatePrecision.MONTH,
+            True,
+        )
+
+    view_id = open_modal(slack, standin, COORDINATOR, f"session move {session_id}")
+    submit(
+        slack,
+        standin,
+        view_id,
+        COORDINATOR,
+        start_date=picked_date("2017-03-09"),
+        start_time=picked_time("10:00"),
+        end_time=picked_time("13:00"),
+        reason=text("The day is set"),
+    )
+
+    (row,) = sessions(runtime)
+    assert (row.status, row.date_precision, row.all_day) == (
+        SessionStatus.SCHEDULED,
+        DatePrecision.DAY,
+        False,
+    )
+    assert row.starts_at == datetime(2017, 3, 9, 10, tzinfo=UTC)

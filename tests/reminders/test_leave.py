@@ -64,6 +64,26 @@ def test_away_pauses_reminders_until_the_day_after(
     assert reminders_due(runtime, datetime(2017, 3, 15, 9, 0, tzinfo=LONDON)) == 1
 
 
+@pytest.mark.parametrize(
+    ("typed", "until"),
+    [
+        ("23 Feb", date(2017, 2, 23)),
+        ("Thu 23rd February", date(2017, 2, 23)),
+        ("7 Dec", date(2017, 12, 7)),
+        ("1 January", date(2018, 1, 1)),
+    ],
+)
+def test_away_takes_a_day_and_month_as_typed_meaning_the_next_such_date(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin, typed: str, until: date
+) -> None:
+    setup(runtime)
+
+    reply = command_reply(slack, standin, PARTICIPANT, f"away {typed}")
+
+    assert "you're away until" in reply
+    assert enrolment(runtime).away_until == until
+
+
 def test_away_off_turns_reminders_back_on(
     runtime: Runtime, slack: SlackSender, standin: SlackStandin
 ) -> None:

@@ -216,12 +216,12 @@ def test_every_section_is_present_with_its_figures() -> None:
     )
     assert "All cohorts: commenced 22 of 30, sessions used 46 of 120, at risk 6." in shown
     assert "• Workshop: 21 of 30 (70%)" in shown
-    assert "Rated excellent or good: 18 of 21 (86%)." in shown
+    assert "Rated excellent or good: 18 of 21 (85.7%)." in shown
     assert "Objectives met: not shown, as too few people have answered." in shown
     assert "Commitments by category: Team 6, Self 4." in shown
     assert "Readiness: Ready now 3, Ready within 12\u201318 months 5, Ready later 2." in shown
     assert "• London: 2 / 0 / 0" in shown
-    assert "7 of 31 participants have a new role (23%); 2 in a director role." in shown
+    assert "7 of 31 participants have a new role (22.6%); 2 in a director role." in shown
     assert "• Secondment: 2 (6% of participants)" in shown
     assert (
         "• Mon 10 Jul, 10:00 Aspiring Directors / Cohort 1: Organisational development day" in shown

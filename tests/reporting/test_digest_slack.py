@@ -162,7 +162,7 @@ def test_deliver_due_posts_one_digest_with_two_charts_and_the_workbook(
     assert digest.text.startswith("Steering group digest for Aspiring Directors")
     shown = block_texts(digest.blocks or [])
     assert DIGEST_TITLE in shown
-    assert "attended 5 (83%)" in shown
+    assert "attended 5 (83.3%)" in shown
     assert "Person 0" not in shown  # names no individual
     files = sorted(standin.files.values(), key=lambda f: f.filename)
     assert [f.filename for f in files] == [

@@ -58,6 +58,7 @@ SHEETS = [
     "Sessions and attendance",
     "Coaching",
     "Evaluation responses",
+    "Commitment follow-ups",
     "Assessments",
     "Outcomes",
 ]

@@ -80,12 +80,13 @@ def test_csv_export_writes_one_file_per_sheet(base_env: dict[str, str], tmp_path
         "applications.csv",
         "assessments.csv",
         "coaching.csv",
+        "commitment-follow-ups.csv",
         "evaluation-responses.csv",
         "outcomes.csv",
         "participants.csv",
         "sessions-and-attendance.csv",
     ]
-    assert len(result.stdout.strip().splitlines()) == 7
+    assert len(result.stdout.strip().splitlines()) == len(SHEETS)
     (participants,) = (tmp_path / "out").glob("*-participants.csv")
     rows = list(csv.reader(io.StringIO(participants.read_text(encoding="utf-8-sig"))))
     assert rows[0][:2] == ["Name", "Email"]

@@ -101,7 +101,7 @@ class CoachingUptake:
     at_risk: int
     """Of `enrolled`, how many look likely not to use their allowance in time."""
     not_started: int
-    """Of `at_risk`: not started 6 weeks after the workshop."""
+    """Of `at_risk`: not started by the day coaching was due to begin."""
     behind: int
     """Of `at_risk`: more sessions left than the time left comfortably allows."""
     deadline_passed: int

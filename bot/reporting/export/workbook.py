@@ -27,7 +27,7 @@ from bot.core.audit import record_read
 from bot.core.notice import Notice
 from bot.core.tables import Cell, Table, neutralise
 from bot.core.timefmt import format_when
-from bot.evaluations.export import response_table
+from bot.evaluations.export import follow_up_table, response_table
 from bot.programmes.programmes import cohort_label
 from bot.reporting.export import sheets
 from db.models import Cohort
@@ -62,6 +62,7 @@ def export_tables(session: Session, now: datetime, *, cohort_id: int | None = No
         # Anonymous responses carry no name, and small or still-open groups are left out
         # (see bot.evaluations.export).
         response_table(session, cohort_id=cohort_id, now=now),
+        follow_up_table(session, cohort_id=cohort_id),
         sheets.assessments(session, cohort_id=cohort_id),
         sheets.outcomes(session, cohort_id=cohort_id),
     ]

@@ -75,11 +75,16 @@ def status_message(status: CoachingStatus) -> Message:
     return _with_button(status_line(status), status)
 
 
-def nudge_message(status: CoachingStatus, kind: str) -> Message:
+def nudge_message(status: CoachingStatus, kind: str, since: str = "workshop") -> Message:
     """A nudge to use the allowance; `kind` is 'not_started', 'behind' or 'final'."""
     deadline = day_with_year(status.deadline) if status.deadline else ""
     body = render(
-        "coaching/nudge.j2", kind=kind, s=status, months=status.months_left, deadline=deadline
+        "coaching/nudge.j2",
+        kind=kind,
+        s=status,
+        months=status.months_left,
+        deadline=deadline,
+        since=since,
     )
     return _with_button(f"{body}\n{status_line(status)}", status)
 
@@ -257,7 +262,7 @@ def coachees_message(
 
 @to_message.register
 def _nudge(owed: CoachingNudge) -> Message:
-    return nudge_message(owed.status, owed.kind)
+    return nudge_message(owed.status, owed.kind, owed.since)
 
 
 @to_message.register

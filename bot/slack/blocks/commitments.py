@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core.labels import COMMITMENT_PROGRESS_LABELS
 from bot.core.render import render
 from bot.core.timefmt import format_day
 from bot.evaluations.messages import MAX_COMMITMENT_NOTE_LENGTH as MAX_NOTE_LENGTH
@@ -24,11 +25,7 @@ from bot.slack.blocks import Message, section, sections, to_message
 from bot.slack.ids.evaluations import COMMITMENT_NOTE_INPUT, ActionId, BlockId, CallbackId
 from db.enums import CommitmentProgress
 
-ANSWER_LABELS = {
-    CommitmentProgress.YES: "Yes",
-    CommitmentProgress.PARTLY: "Partly",
-    CommitmentProgress.NOT_YET: "Not yet",
-}
+ANSWER_LABELS = COMMITMENT_PROGRESS_LABELS
 BUTTONS = (
     (ActionId.COMMITMENT_YES, CommitmentProgress.YES),
     (ActionId.COMMITMENT_PARTLY, CommitmentProgress.PARTLY),

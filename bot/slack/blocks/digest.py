@@ -19,10 +19,11 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.core.labels import OUTCOME_LABELS, READINESS_LABELS
+from bot.core.labels import COMMITMENT_PROGRESS_LABELS, OUTCOME_LABELS, READINESS_LABELS
 from bot.core.mrkdwn import Mrkdwn, escape
 from bot.core.render import render
 from bot.core.timefmt import format_day
+from bot.evaluations.commitments import FOLLOW_UP_DAYS
 from bot.reporting.digest.figures import (
     CoachingUptake,
     CohortFigures,
@@ -201,6 +202,8 @@ def evaluation_text(evaluations: EvaluationFigures | None) -> str:
     return render(
         "digest/evaluations.j2",
         e=evaluations,
+        follow_up_days=FOLLOW_UP_DAYS,
+        progress_labels=[(p.value, label) for p, label in COMMITMENT_PROGRESS_LABELS.items()],
         forms=listed[:MAX_FORMS],
         more_forms=max(0, len(listed) - MAX_FORMS),
     )

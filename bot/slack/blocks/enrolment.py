@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 
 from bot.core.mrkdwn import escape
 from bot.core.render import render
-from bot.core.timefmt import format_day, format_when
+from bot.core.timefmt import format_day, format_span
 from bot.enrolment.messages import PlaceOffer, WaitingFacts, WelcomeFacts, WelcomeSession
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section, to_message
 from bot.slack.ids.enrolment import ActionId, BlockId
@@ -71,17 +71,19 @@ def chunked_sections(lines: Iterable[str], *, max_blocks: int) -> list[Block]:
     return blocks
 
 
-def session_line(item: WelcomeSession, tz: ZoneInfo) -> str:
+def session_line(item: WelcomeSession, tz: ZoneInfo, *, with_year: bool = False) -> str:
     """'• *Tue 4 Jul, 10:00 to 16:00*  Launch workshop (workshop, compulsory), Leeds'."""
-    ends = item.ends_at.astimezone(tz)
-    starts = item.starts_at.astimezone(tz)
-    until = f"{ends:%H:%M}" if ends.date() == starts.date() else format_when(item.ends_at, tz)
+    when = format_span(
+        item.starts_at,
+        item.ends_at,
+        tz,
+        all_day=item.all_day,
+        precision=item.precision,
+        with_year=with_year,
+    )
     where = f", {escape(item.where)}" if item.where else ""
     attendance = "compulsory" if item.compulsory else "optional"
-    return (
-        f"• *{format_when(item.starts_at, tz)} to {until}*  {escape(item.title)} "
-        f"({escape(item.kind)}, {attendance}){where}"
-    )
+    return f"• *{when}*  {escape(item.title)} ({escape(item.kind)}, {attendance}){where}"
 
 
 def welcome_message(facts: WelcomeFacts) -> Message:
@@ -94,7 +96,7 @@ def welcome_message(facts: WelcomeFacts) -> Message:
         facts=facts,
         deadline=f"{format_day(facts.coaching_deadline)} {facts.coaching_deadline.year}",
     )
-    lines = [session_line(item, facts.tz) for item in facts.sessions]
+    lines = [session_line(item, facts.tz, with_year=facts.with_year) for item in facts.sessions]
     compulsory = sum(1 for item in facts.sessions if item.compulsory)
     fixed: list[Block] = [
         HeaderBlock(text=f"Welcome to {facts.programme_name}"[:150]),

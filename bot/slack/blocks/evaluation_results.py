@@ -5,8 +5,10 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.core.anonymity import MIN_GROUP, TOO_FEW
+from bot.core.labels import COMMITMENT_PROGRESS_LABELS
 from bot.core.render import render
 from bot.evaluations.admin import Closed, CohortResults, Export, Opened, SessionResults
+from bot.evaluations.commitments import FOLLOW_UP_DAYS
 from bot.evaluations.free_text import STILL_OPEN
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Message, mrkdwn_notice, section, sections
 
@@ -33,6 +35,9 @@ def cohort_results_message(results: CohortResults) -> Message:
             tz=results.timezone,
             too_few=TOO_FEW,
             min_group=MIN_GROUP,
+            follow_up_days=FOLLOW_UP_DAYS,
+            progress_labels=[(p.value, label) for p, label in COMMITMENT_PROGRESS_LABELS.items()],
+            answer_labels=COMMITMENT_PROGRESS_LABELS,
         )
     )
 

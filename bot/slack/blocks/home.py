@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -14,7 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.core.mrkdwn import Mrkdwn, escape
 from bot.core.render import render
-from bot.core.timefmt import format_day, format_when
+from bot.core.timefmt import format_day, format_span, format_when
 from bot.home.command_catalogue import COMMAND
 from bot.home.home import CohortOverview, HomeFacts, HomeSession, Participation, UpcomingSession
 from bot.slack.blocks import MAX_VIEW_BLOCKS, section
@@ -138,8 +140,17 @@ def _outcome_blocks(facts: HomeFacts) -> list[Block]:
     return blocks
 
 
+def _when(item: HomeSession | UpcomingSession, tz: ZoneInfo) -> str:
+    # All day, or still to be dated: shown by the day; otherwise the start, as before.
+    if item.ends_at is not None and (item.all_day or item.precision != "day"):
+        return format_span(
+            item.starts_at, item.ends_at, tz, all_day=item.all_day, precision=item.precision
+        )
+    return format_when(item.starts_at, tz)
+
+
 def _session_line(item: HomeSession, facts: HomeFacts) -> str:
-    when = format_when(item.starts_at, facts.tz)
+    when = _when(item, facts.tz)
     title = escape(item.title)
     if item.cancelled:
         return f"• ~{when}  {title}~ (cancelled)"
@@ -179,7 +190,7 @@ def _cohort_line(cohort: CohortOverview) -> str:
 
 
 def _upcoming_line(item: UpcomingSession, facts: HomeFacts) -> str:
-    text = f"{format_when(item.starts_at, facts.tz)}  {escape(item.title)} ({escape(item.cohort_name)})"
+    text = f"{_when(item, facts.tz)}  {escape(item.title)} ({escape(item.cohort_name)})"
     return f"• ~{text}~ (cancelled)" if item.cancelled else f"• {text}"
 
 

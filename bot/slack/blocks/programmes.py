@@ -83,9 +83,12 @@ def _date(
 
 
 def _time(field: Field, label: str, values: Values) -> InputBlock:
+    # Both times left empty is an all-day session (planned by the day).
     return InputBlock(
         block_id=field,
         label=label,
+        optional=True,
+        hint="Leave both times empty for an all-day session",
         element=TimePickerElement(action_id=field, initial_time=values.get(field) or None),
     )
 
@@ -297,7 +300,6 @@ class TimetableLine:
     title: str
     kind: str
     when: str
-    ends: str
     where: str
     compulsory: bool
     audience: str

@@ -15,3 +15,11 @@ class CallbackId(StrEnum):
     COHORT_SAVE = "cohort.save"
     SESSION_SAVE = "session.save"
     SESSION_MOVE = "session.move"
+    TIMETABLE_IMPORT = "timetable.import"
+
+
+class ActionId(StrEnum):
+    """Button action ids."""
+
+    IMPORT_TIMETABLE_FILE = "timetable.import_file"
+    IMPORT_HISTORY_FILE = "history.import_file"
