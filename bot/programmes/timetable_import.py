@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.core.audit import record_change
 from bot.core.dates import local_instant
@@ -61,6 +61,12 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$")
 _TIME_RANGE = re.compile(r"\s*(?:-|\u2013|\u2014|\bto\b)\s*")
 _GROUPS = re.compile(r"\s*(?:,|&|\band\b|/)\s*")
 Fail = Callable[[str, str], None]
+NEW = "new"
+DAY_SET = "day set"
+ALREADY = "already there"
+MOVED = "moved since, left as it is"
+DATED = "dated since, left as it is"
+CANCELLED = "cancelled since, left as it is"
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,8 @@ class PlannedSession:
     compulsory: bool
     starts_at: datetime
     ends_at: datetime
-    # "new", "already there" or "day set" (a session planned for a month or week gets its day).
+    # NEW, DAY_SET (a session planned for a month or week gets its day), or one of the states
+    # of a session already there, left as it is.
     state: str = "new"
     existing_id: int | None = None
     warnings: tuple[str, ...] = ()
@@ -115,7 +122,7 @@ class TimetablePlan:
     @property
     def changes(self) -> list[PlannedSession]:
         """The sessions the import would add or give a day."""
-        return [s for s in self.sessions if s.state != "already there"]
+        return [s for s in self.sessions if s.state in (NEW, DAY_SET)]
 
     @property
     def warnings(self) -> list[str]:
@@ -317,14 +324,13 @@ def _key(
 
 
 def _match_existing(session: Session, plan: TimetablePlan) -> None:
-    """Mark what is already there, and what gives a day to a session planned for a month or week."""
+    """Mark what is already there (as planned, or changed since: moved, dated or cancelled, all
+    left as they are), and what gives a day to a session planned for a month or week."""
     existing = session.scalars(
         select(ProgrammeSession)
         .join(Cohort, ProgrammeSession.cohort_id == Cohort.id)
-        .where(
-            Cohort.programme_id == plan.programme.id,
-            ProgrammeSession.status.in_((SessionStatus.SCHEDULED, SessionStatus.DATE_TBC)),
-        )
+        .where(Cohort.programme_id == plan.programme.id)
+        .options(selectinload(ProgrammeSession.changes))
     ).all()
     by_key: dict[tuple[object, ...], list[ProgrammeSession]] = {}
     for row in existing:
@@ -333,34 +339,56 @@ def _match_existing(session: Session, plan: TimetablePlan) -> None:
     used: set[int] = set()
     for index, planned in enumerate(plan.sessions):
         group_id = planned.group.id if planned.group else None
-        candidates = by_key.get(_key(planned.cohort.id, planned.kind, planned.title, group_id), [])
-        same = next(
-            (
-                row
-                for row in candidates
-                if row.id not in used
-                and (row.starts_at, row.ends_at) == (planned.starts_at, planned.ends_at)
-                and row.date_precision.value == planned.dates.precision.value
-            ),
-            None,
-        )
-        if same is not None:
-            used.add(same.id)
-            plan.sessions[index] = _with(planned, state="already there", existing_id=same.id)
+        candidates = [
+            row
+            for row in by_key.get(
+                _key(planned.cohort.id, planned.kind, planned.title, group_id), []
+            )
+            if row.id not in used
+        ]
+        found = _already(planned, candidates)
+        if found is not None:
+            row, state = found
+            used.add(row.id)
+            plan.sessions[index] = _with(planned, state=state, existing_id=row.id)
             continue
         undated = next(
             (
                 row
                 for row in candidates
-                if row.id not in used
-                and row.status == SessionStatus.DATE_TBC
-                and not planned.dates.tbc
+                if row.status == SessionStatus.DATE_TBC and not planned.dates.tbc
             ),
             None,
         )
         if undated is not None:
             used.add(undated.id)
-            plan.sessions[index] = _with(planned, state="day set", existing_id=undated.id)
+            plan.sessions[index] = _with(planned, state=DAY_SET, existing_id=undated.id)
+
+
+def _already(
+    planned: PlannedSession, candidates: Sequence[ProgrammeSession]
+) -> tuple[ProgrammeSession, str] | None:
+    """The session this row imported before, and how it stands now, if there is one."""
+    times = (planned.starts_at, planned.ends_at)
+    precision = planned.dates.precision.value
+    for row in candidates:
+        if (row.starts_at, row.ends_at) == times and row.date_precision.value == precision:
+            cancelled = row.status == SessionStatus.CANCELLED
+            return row, CANCELLED if cancelled else ALREADY
+    for row in candidates:
+        moved_from = {(c.old_starts_at, c.old_ends_at) for c in row.changes}
+        if times in moved_from:
+            return row, CANCELLED if row.status == SessionStatus.CANCELLED else MOVED
+    if planned.dates.tbc:
+        # Planned for a month or week, and given its day since (by an import or a move).
+        for row in candidates:
+            day = row.starts_at.astimezone(programme_zone(row.cohort)).date()
+            if (
+                row.status != SessionStatus.DATE_TBC
+                and planned.dates.first <= day <= planned.dates.last
+            ):
+                return row, CANCELLED if row.status == SessionStatus.CANCELLED else DATED
+    return None
 
 
 def _with(planned: PlannedSession, **changes: object) -> PlannedSession:
@@ -370,7 +398,7 @@ def _with(planned: PlannedSession, **changes: object) -> PlannedSession:
 def _warn(session: Session, plan: TimetablePlan) -> None:
     """The session form's warnings for each session to be added, counting the import's others."""
     for index, planned in enumerate(plan.sessions):
-        if planned.state == "already there":
+        if planned.state not in (NEW, DAY_SET):
             continue
         pending = [
             Pending(
@@ -382,7 +410,7 @@ def _warn(session: Session, plan: TimetablePlan) -> None:
             )
             for other in plan.sessions
             if other is not planned
-            and other.state != "already there"
+            and other.state in (NEW, DAY_SET)
             and other.cohort.id == planned.cohort.id
             and not other.dates.tbc
         ]

@@ -3,7 +3,7 @@ warnings confirmed once, all or nothing, idempotent, and exported as the same ta
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.attendance.attendance import owe_record_prompts
 from bot.core.errors import InvalidInput
+from bot.programmes.timetable import SessionDetails, cancel_session, move_session, plan_warnings
 from bot.programmes.timetable_import import (
     TimetableNeedsConfirmation,
     apply_timetable,
@@ -317,3 +318,48 @@ def test_nothing_is_sent_about_a_session_imported_after_it_ended(
         ids = {r.title: r.id for r in session.scalars(select(ProgrammeSession))}
     # Only the session still to come when imported gets its "Record attendance" prompt.
     assert (owed, prompted) == (1, {ids["Next day"]})
+
+
+def test_the_same_table_after_moves_cancellations_and_days_set_changes_nothing(
+    db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(db) as session:
+        setup(session)
+        found = plan(session)
+        apply_timetable(session, found, confirmed=found.fingerprint, actor="U", now=NOW)
+    with unit_of_work(db) as session:
+        rows = {r.title: r for r in session.scalars(select(ProgrammeSession))}
+        moved = rows["Launch workshop"]
+        timetable_move(session, moved)
+        cancel_session(session, rows["Assessment centre"].id, reason="Dropped", actor="U", now=NOW)
+    dated = TABLE.replace("January 2019", "15 January 2019")
+    with unit_of_work(db) as session:
+        found = plan(session, dated)
+        apply_timetable(session, found, confirmed=found.fingerprint, actor="U", now=NOW)
+
+    with unit_of_work(db) as session:
+        again = plan(session)
+        count = len(session.scalars(select(ProgrammeSession)).all())
+
+    states = {s.title: s.state for s in again.sessions}
+    assert again.changes == [] and count == 6
+    assert states["Launch workshop"] == "moved since, left as it is"
+    assert states["Assessment centre"] == "cancelled since, left as it is"
+    assert states["System leadership"] == "dated since, left as it is"
+
+
+def timetable_move(session: Session, row: ProgrammeSession) -> None:
+    """Move `row` a week on, its warnings accepted, as the move form would."""
+    later = (row.starts_at + timedelta(days=7), row.ends_at + timedelta(days=7))
+    details = SessionDetails(kind=row.kind, title=row.title, starts_at=later[0], ends_at=later[1])
+    accepted = plan_warnings(session, row.cohort, details, session_id=row.id)
+    move_session(
+        session,
+        row.id,
+        starts_at=later[0],
+        ends_at=later[1],
+        reason="Venue",
+        accepted=accepted,
+        actor="U",
+        now=NOW,
+    )
