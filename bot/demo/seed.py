@@ -133,7 +133,7 @@ class _Coordinator:
 
     def form(self, text: str, fields: Mapping[str, str]) -> None:
         self.command(text)
-        modal = self.demo.open_modal(COORDINATOR_ID)
+        modal = self.demo.wait_for_modal(COORDINATOR_ID)
         if modal is None:
             raise SeedingFailed(f"/cohort {text} opened no form")
         for _attempt in range(3):

@@ -35,7 +35,8 @@ from scheduling.pacing import Pacer
 # After a request, wait until the bot has been quiet this long (its listeners run after the ack).
 QUIET_SECONDS = 0.25
 # Once the awaited answer is in, a moment more for anything sent with it.
-BRIEF_QUIET = 0.04
+BRIEF_QUIET = 0.02
+POLL_SECONDS = 0.01
 SETTLE_LIMIT_SECONDS = 15.0
 # The clock process's passes happen at these local hours: reminders go at 09:00 on working days,
 # sessions start in the morning and end in the afternoon, and the digest goes on Monday morning.
@@ -106,6 +107,8 @@ class DemoWorkspace:
         self._posted_ephemeral_read = 0
         self._submitted: dict[str, tuple[dict[str, list[str]], dict[str, str]]] = {}
         self.passes: list[tuple[datetime, str]] = []
+        # How long the bot must be silent before a request counts as finished.
+        self.quiet_seconds = QUIET_SECONDS
 
     # ------------------------------------------------------------------------ start and stop
     @classmethod
@@ -196,7 +199,7 @@ class DemoWorkspace:
         """`/cohort text` typed by `user_id` in a conversation (their DM with the bot by default)."""
         channel = channel_id or self.dm_of(user_id)
         self.standin.messages_in(user_id)  # opens the DM, as Slack has one for every member
-        views_before = len(self.standin.views)
+        views_before = self._views_state()
         result = self.sender.slash_command(user_id, self.mention_text(text), channel_id=channel)
         answered = False
         if result.response_url is not None:
@@ -216,7 +219,7 @@ class DemoWorkspace:
             # The command's own answer: a reply to its response_url, or a form opened.
             return (
                 answered
-                or len(self.standin.views) != views_before
+                or self._views_state() != views_before
                 or any(url == result.response_url for url, _p in self.standin.responses)
             )
 
@@ -264,9 +267,20 @@ class DemoWorkspace:
                 message_ts=None if ephemeral is not None else ts,
                 ephemeral_seq=ephemeral.seq if ephemeral is not None else None,
             )
+        views_before = self._views_state()
         result = self.sender.interaction(payload)
-        self.settle()
+
+        def answered() -> bool:
+            # A click is answered by a post to its response_url or by a form opening or changing.
+            return self._views_state() != views_before or any(
+                u == url for u, _p in self.standin.responses
+            )
+
+        self.settle(answered)
         return result
+
+    def _views_state(self) -> tuple[tuple[str, str], ...]:
+        return tuple((v.id, v.hash) for v in self.standin.views.values())
 
     def submit(
         self, user_id: str, view_id: str, chosen: Mapping[str, Sequence[str]]
@@ -290,7 +304,8 @@ class DemoWorkspace:
             if not answer and result.status == 200:
                 # An empty 200 closes the modal in Slack.
                 self._close_stack(view_id)
-        self.settle()
+        # The answer came with the HTTP response; only what was sent besides is waited for.
+        self.settle(lambda: True)
         return answer
 
     def hold_errors(
@@ -328,6 +343,15 @@ class DemoWorkspace:
         )
         self.settle()
         return self.standin.home_view(user_id)
+
+    def wait_for_modal(
+        self, user_id: str, timeout: float = SETTLE_LIMIT_SECONDS
+    ) -> OpenModal | None:
+        """The modal on top of `user_id`'s screen, waiting a while for one to open."""
+        deadline = time.monotonic() + timeout
+        while (modal := self.open_modal(user_id)) is None and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+        return modal
 
     def open_modal(self, user_id: str) -> OpenModal | None:
         """The modal on top of `user_id`'s screen, if any."""
@@ -407,13 +431,15 @@ class DemoWorkspace:
         last = self._activity()
         quiet_since = time.monotonic()
         while time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(POLL_SECONDS)
             current = self._activity()
             if current != last:
                 last, quiet_since = current, time.monotonic()
                 continue
             quiet = time.monotonic() - quiet_since
-            if quiet >= QUIET_SECONDS or (done is not None and done() and quiet >= BRIEF_QUIET):
+            if quiet >= self.quiet_seconds or (
+                done is not None and done() and quiet >= BRIEF_QUIET
+            ):
                 break
         self._observe()
 
@@ -486,13 +512,16 @@ class DemoWorkspace:
             )
         )
 
-    def timeline(self, viewer: str, channel: str) -> list[Entry]:
-        """What `viewer` sees in a conversation, oldest first: messages and their own replies."""
+    def timeline(self, viewer: str, channel: str, *, since: int = 0) -> list[Entry]:
+        """What `viewer` sees in a conversation, oldest first: messages and their own replies.
+
+        `since` leaves out what came before that sequence number (for a caller that has read it).
+        """
         self._observe()
         entries: list[Entry] = []
         for message in self.standin.messages_in(channel):
             seen = self._seen.get((channel, message.ts))
-            if seen is None:
+            if seen is None or seen.seq <= since:
                 continue
             entries.append(
                 replace(
@@ -504,7 +533,11 @@ class DemoWorkspace:
                     edited=message.edited_ts is not None,
                 )
             )
-        entries.extend(e for e in self._ephemeral if e.viewer == viewer and e.channel == channel)
+        entries.extend(
+            e
+            for e in self._ephemeral
+            if e.viewer == viewer and e.channel == channel and e.seq > since
+        )
         return sorted(entries, key=lambda e: e.seq)
 
     def file_content(self, file_id: str) -> tuple[str, bytes] | None:
