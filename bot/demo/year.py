@@ -35,8 +35,11 @@ DECLINE_REASONS = (
     "Annual leave booked before the programme started.",
     "Covering a vacant service manager post this month.",
 )
-COACHING_WEEKS = {"steady": 8, "slow": 20, "late": 0}
+# Weeks between sessions; four sessions each, so "steady" uses them all by week 40.
+COACHING_WEEKS = {"steady": 10, "slow": 20, "late": 0}
 ASSESSED = 6
+# The seeded programme's sessions each (`coaching_allowance`).
+COACHING_ALLOWANCE = 4
 SCRIPTED_QUIET_SECONDS = 0.1
 OUTCOMES = 3
 
@@ -163,16 +166,19 @@ class Year:
             action["value"] = element["value"]
         self.demo.click(user, action, channel=entry.channel, ts=entry.ts)
 
-    def _fill_forms(self, user: str, overrides: dict[str, str] | None = None) -> None:
-        """Fill in whatever forms open for `user`, one after another, until none is left."""
+    def _fill_forms(self, user: str, overrides: dict[str, str] | None = None) -> bool:
+        """Fill in whatever forms open for `user`, one after another, until none is left.
+
+        Returns False when the bot refused an answer (the form is then closed).
+        """
         today = self.demo.now().astimezone(self.demo.zone).date()
         for _step in range(MAX_FORM_STEPS):
             modal = self.demo.open_modal(user)
             if modal is None:
-                return
+                return True
             if not modal.view.view.get("submit"):
                 self.demo.close(modal.view.id)
-                return
+                return True
             chosen = autofill(
                 modal.view.view,
                 who=self.demo.handle_of(user),
@@ -183,9 +189,13 @@ class Year:
             answer = self.demo.submit(user, modal.view.id, chosen)
             self.log.forms_submitted += 1
             if answer.get("response_action") == "errors":
-                self.log.note(self.demo.now(), f"{self.demo.name_of(user)} left a form unfinished")
+                refusal = "; ".join(str(e) for e in (answer.get("errors") or {}).values())
+                self.log.note(
+                    self.demo.now(), f"{self.demo.name_of(user)} left a form unfinished: {refusal}"
+                )
                 self.demo.close(modal.view.id)
-                return
+                return False
+        return True
 
     # ------------------------------------------------------------------------ the calendar
     def _scripted_day(self, offset: int, day: date) -> None:
@@ -195,7 +205,8 @@ class Year:
         for script in self.cast:
             pace = COACHING_WEEKS[script.coaching]
             late = pace == 0 and week == 40
-            if (pace and week and week % pace == 0) or late:
+            steady = pace and week and week % pace == 0 and week // pace <= COACHING_ALLOWANCE
+            if steady or late:
                 self._log_coaching(script)
         if week == 46:
             for person in PARTICIPANTS[:ASSESSED]:
@@ -209,14 +220,14 @@ class Year:
     def _log_coaching(self, script: Script) -> None:
         user = script.person.user_id
         self.demo.command(user, "coaching log")
-        self._fill_forms(user)
-        self.log.coaching_logged += 1
-        self.log.note(self.demo.now(), f"{script.person.real_name} logged a coaching session")
+        if self._fill_forms(user):
+            self.log.coaching_logged += 1
+            self.log.note(self.demo.now(), f"{script.person.real_name} logged a coaching session")
 
     def _coordinator_form(self, command: str) -> None:
         self.demo.command(COORDINATOR_ID, command)
-        self._fill_forms(COORDINATOR_ID)
-        self.log.note(self.demo.now(), f"The coordinator ran /cohort {command}")
+        if self._fill_forms(COORDINATOR_ID):
+            self.log.note(self.demo.now(), f"The coordinator saved /cohort {command}")
 
     def _confirm_outcomes(self) -> None:
         self.demo.command(COORDINATOR_ID, "outcomes")
