@@ -109,6 +109,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # Imported only for the demo, so that the other processes never load the Slack stand-in.
         from bot.demo import DemoOptions, run_demo
 
+        if args.year and not args.out:
+            raise UsageError("demo --year needs --out DIR, the directory the transcript goes in")
+
         configure_logging(settings.secrets, level=logging.WARNING)
         options = DemoOptions(
             empty=args.empty,

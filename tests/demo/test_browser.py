@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,11 +86,16 @@ def test_a_coordinator_clicks_through_the_demo(
     wait = WebDriverWait(driver, WAIT_SECONDS)
     try:
 
+        def click(element: Any) -> None:
+            # Every control posts a form and the page is loaded again: wait for the new one.
+            element.click()
+            wait.until(ec.staleness_of(element))
+
         def type_command(text: str) -> None:
             composer = wait.until(ec.element_to_be_clickable((By.ID, "composer")))
             composer.clear()
             composer.send_keys(text)
-            driver.find_element(By.ID, "send").click()
+            click(driver.find_element(By.ID, "send"))
 
         def last_message() -> str:
             return str(driver.find_elements(By.CSS_SELECTOR, "article.message")[-1].text)
@@ -111,7 +117,7 @@ def test_a_coordinator_clicks_through_the_demo(
         length = modal.find_element(By.ID, "f:length_months")
         length.clear()
         length.send_keys("0")
-        driver.find_element(By.ID, "modal-submit").click()
+        click(driver.find_element(By.ID, "modal-submit"))
         error = wait.until(
             ec.visibility_of_element_located(
                 (By.CSS_SELECTOR, "[data-block-id=length_months] .bk-error")
@@ -122,11 +128,11 @@ def test_a_coordinator_clicks_through_the_demo(
         length = driver.find_element(By.ID, "f:length_months")
         length.clear()
         length.send_keys("12")
-        driver.find_element(By.ID, "modal-submit").click()
+        click(driver.find_element(By.ID, "modal-submit"))
         wait.until(
             lambda d: "Saved the programme Emerging Leaders" in d.find_element(By.ID, "modal").text
         )
-        driver.find_element(By.ID, "modal-cancel").click()
+        click(driver.find_element(By.ID, "modal-cancel"))
         wait.until(lambda d: not d.find_elements(By.ID, "modal"))
 
         # Enrol Sam, picking them with @ completion.
@@ -139,27 +145,26 @@ def test_a_coordinator_clicks_through_the_demo(
         composer.send_keys(Keys.TAB)
         composer.send_keys(f'"{PROGRAMME}" "{cohort_name(START.date())}"')
         assert str(composer.get_attribute("value")).startswith("enrol @sam ")
-        driver.find_element(By.ID, "send").click()
+        click(driver.find_element(By.ID, "send"))
         wait.until(lambda d: "Sam Taylor" in last_message() or "@Sam" in last_message())
 
         # Run the clock until Sam's reminder arrives, and answer it as Sam.
-        driver.find_element(By.CSS_SELECTOR, "a.person[data-handle=sam]").click()
+        click(driver.find_element(By.CSS_SELECTOR, "a.person[data-handle=sam]"))
         wait.until(lambda d: "Sam Taylor" in d.find_element(By.ID, "viewer").text)
-        driver.find_element(By.ID, "open-home").click()
+        click(driver.find_element(By.ID, "open-home"))
         home = wait.until(ec.visibility_of_element_located((By.ID, "home")))
         assert "no reply yet" in home.text
-        driver.find_element(By.ID, "open-dm").click()
+        click(driver.find_element(By.ID, "open-dm"))
         for _step in range(6):
             if driver.find_elements(By.XPATH, '//button[normalize-space()="I\'ll be there"]'):
                 break
-            driver.find_element(By.ID, "clock-next").click()
-            wait.until(ec.visibility_of_element_located((By.ID, "flash")))
+            click(driver.find_element(By.ID, "clock-next"))
         buttons = driver.find_elements(By.XPATH, '//button[normalize-space()="I\'ll be there"]')
         assert buttons, "no reminder with an I'll be there button reached Sam"
         reminder_ts = (
             buttons[-1].find_element(By.XPATH, "./ancestor::article").get_attribute("data-ts")
         )
-        buttons[-1].click()
+        click(buttons[-1])
         updated = f"article[data-ts='{reminder_ts}']"
         wait.until(
             lambda d: "You said you'll be there" in d.find_element(By.CSS_SELECTOR, updated).text
@@ -167,10 +172,10 @@ def test_a_coordinator_clicks_through_the_demo(
         assert "(edited)" in driver.find_element(By.CSS_SELECTOR, updated).text
 
         # Sam's Home tab now shows the reply.
-        driver.find_element(By.ID, "open-home").click()
+        click(driver.find_element(By.ID, "open-home"))
         home = wait.until(ec.visibility_of_element_located((By.ID, "home")))
         assert "you're going" in home.text
-        driver.find_element(By.ID, "open-dm").click()
+        click(driver.find_element(By.ID, "open-dm"))
         wait.until(ec.visibility_of_element_located((By.ID, "messages")))
         SCREENSHOT.parent.mkdir(exist_ok=True)
         driver.save_screenshot(str(SCREENSHOT))
