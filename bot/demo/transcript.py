@@ -104,16 +104,18 @@ def write_transcript(demo: DemoWorkspace, log: YearLog, out_dir: Path) -> Path:
     }
     for name, png in charts.items():
         (out_dir / name).write_bytes(png)
-    pictures = [
-        {"href": f"files/{target}", "name": target}
-        for target in written_files.values()
-        if target.lower().endswith(".png")
-    ]
+    # The digests' latest picture of each kind (one a week would swamp the index).
+    latest: dict[str, str] = {}
+    for target in sorted(written_files.values(), key=lambda t: t.partition("-")[2]):
+        if target.lower().endswith(".png"):
+            kind = target.partition("-")[2].removesuffix(".png").rstrip("0123456789-")
+            latest[kind] = target
+    pictures = [{"href": f"files/{t}", "name": t.partition("-")[2]} for t in latest.values()]
     index = out_dir / "index.html"
     index.write_text(
         env.get_template("transcript_index.html.j2").render(
-            started=format_when(log.started, demo.zone),
-            ended=format_when(demo.now(), demo.zone),
+            started=_day_with_year(log.started, demo),
+            ended=_day_with_year(demo.now(), demo),
             people=people,
             channels=channels,
             log=log,
@@ -125,6 +127,11 @@ def write_transcript(demo: DemoWorkspace, log: YearLog, out_dir: Path) -> Path:
         encoding="utf-8",
     )
     return index
+
+
+def _day_with_year(instant: datetime, demo: DemoWorkspace) -> str:
+    local = instant.astimezone(demo.zone)
+    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 def _figure_png(draw: Any) -> bytes:

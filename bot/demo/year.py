@@ -26,7 +26,8 @@ from bot.slack.ids.reminders import ActionId as ReminderAction
 from bot.slack.ids.reminders import BlockId as ReminderBlock
 
 YEAR_DAYS = 365
-MORNING = time(9, 0)
+# Just after 09:00, when reminders fall due and Monday's digest is owed.
+MORNING = time(9, 5)
 EVENING = time(17, 0)
 # How many scripted forms may follow one another (an evaluation's pages) before giving up.
 MAX_FORM_STEPS = 8
