@@ -7,7 +7,6 @@ README's screenshot) current. Without Chromium it is skipped, except in CI, wher
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,8 +43,8 @@ def page_url(seeded_demo: DemoWorkspace) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[object]:
-    """Headless Chromium; a screenshot of the page is kept when the test fails."""
+def browser(tmp_path: Path) -> Iterator[object]:
+    """Headless Chromium, from Debian's package."""
     _require_chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -62,13 +61,7 @@ def browser(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[object]:
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.implicitly_wait(0)
-    failures_before = request.session.testsfailed
     yield driver
-    report = getattr(request.node, "rep_call", None)
-    if (report is not None and report.failed) or request.session.testsfailed > failures_before:
-        shot = tmp_path / "failure.png"
-        driver.save_screenshot(str(shot))
-        print(f"screenshot of the failing page: {shot}")
     driver.quit()
 
 
@@ -186,9 +179,3 @@ def test_a_coordinator_clicks_through_the_demo(
             f"screenshot of the failing page: {shot}; its HTML follows\n{driver.page_source[:4000]}"
         )
         raise
-
-
-def test_chromium_is_where_the_test_expects_it() -> None:
-    # Guards the skip: the path the test looks for is Debian's, which CI installs.
-    _require_chromium()
-    assert shutil.which("chromium") is not None or CHROMIUM.exists()
