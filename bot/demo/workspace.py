@@ -109,6 +109,7 @@ class DemoWorkspace:
         self.passes: list[tuple[datetime, str]] = []
         # How long the bot must be silent before a request counts as finished.
         self.quiet_seconds = QUIET_SECONDS
+        self.brief_quiet_seconds = BRIEF_QUIET
 
     # ------------------------------------------------------------------------ start and stop
     @classmethod
@@ -437,9 +438,8 @@ class DemoWorkspace:
                 last, quiet_since = current, time.monotonic()
                 continue
             quiet = time.monotonic() - quiet_since
-            if quiet >= self.quiet_seconds or (
-                done is not None and done() and quiet >= BRIEF_QUIET
-            ):
+            answered = done is not None and quiet >= self.brief_quiet_seconds and done()
+            if quiet >= self.quiet_seconds or answered:
                 break
         self._observe()
 

@@ -264,6 +264,8 @@ def play_year(
         print("Setting up the programme…", file=out, flush=True)
         # Scripted people do not read: a shorter wait for the bot's after-ack work will do.
         demo.quiet_seconds = SCRIPTED_QUIET_SECONDS
+        # Whatever the bot sends after its answer is read at the next pass anyway.
+        demo.brief_quiet_seconds = 0.0
         seed(demo, start.date())
         print("Playing the year (this takes a minute or so)…", file=out, flush=True)
         year = Year(demo, start.date())
