@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 
 from bot.cli.export import add_export_parser, run_export_command
 from bot.cli.imports import add_import_parser, run_import_command
@@ -58,9 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply migrations up to the latest schema")
-    commands.add_parser(
-        "demo", help="run the bot against a local Slack stand-in and type /cohort commands at it"
+    demo = commands.add_parser(
+        "demo",
+        help="try the bot in a local Slack-like workspace in your browser (no Slack needed)",
     )
+    demo.add_argument("--empty", action="store_true", help="start with no programme")
+    demo.add_argument(
+        "--terminal", action="store_true", help="type /cohort commands in the terminal instead"
+    )
+    demo.add_argument(
+        "--year", action="store_true", help="play a programme year and write it as HTML (--out)"
+    )
+    demo.add_argument("--out", metavar="DIR", help="with --year: where the transcript goes")
+    demo.add_argument("--no-browser", action="store_true", help="print the page's URL only")
+    demo.add_argument("--port", type=int, help="the page's port on 127.0.0.1 (default $PORT)")
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `cohortbot serve`, e.g. https://example.org"
@@ -97,11 +109,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.command == "demo":
         # Imported only for the demo, so that the other processes never load the Slack stand-in.
-        from bot.demo import run_demo
+        from bot.demo import DemoOptions, run_demo
+
+        if args.year and not args.out:
+            raise UsageError("demo --year needs --out DIR, the directory the transcript goes in")
 
         configure_logging(settings.secrets, level=logging.WARNING)
-        run_demo(settings, sys.stdin, sys.stdout)
-        return 0
+        options = DemoOptions(
+            empty=args.empty,
+            terminal=args.terminal,
+            year=args.year,
+            out=Path(args.out) if args.out else None,
+            open_browser=not args.no_browser,
+            port=args.port,
+        )
+        return run_demo(settings, options, sys.stdin, sys.stdout)
     if args.command == "export":
         # Quiet: the command says what it wrote, and a bad argument is one line.
         configure_logging(settings.secrets, level=logging.WARNING)

@@ -230,7 +230,8 @@ class SlackStandin(Observation, FaultInjection):
     def answer_submission(self, view_id: str, answer: dict[str, Any]) -> None:
         """Do what Slack does with an app's answer to a view_submission.
 
-        `update` replaces the open view (checked as views.update would check it); `clear`
+        `update` replaces the open view (checked as views.update would check it); `push` puts
+        a new view on top of it; `clear`
         closes the stack; `errors` leaves the view open. A view that Slack would refuse is a
         problem the test reports.
         """
@@ -246,10 +247,53 @@ class SlackStandin(Observation, FaultInjection):
                     return
                 stored.view = dict(answer["view"])
                 stored.hash = self.workspace.view_hash()
+            elif action == "push" and stored is not None:
+                rejection = check_view(answer.get("view"), expected_type="modal")
+                if rejection is not None:
+                    self._dispatcher.note_problem(
+                        f"view_submission answer → {rejection.error}: {rejection.reason}"
+                    )
+                    return
+                pushed_id = self.workspace.new_id("V")
+                self.workspace.views[pushed_id] = StoredView(
+                    pushed_id,
+                    dict(answer["view"]),
+                    self.workspace.view_hash(),
+                    root_view_id=stored.root_view_id,
+                    previous_view_id=stored.id,
+                    user_id=stored.user_id,
+                )
             elif action == "clear" and stored is not None:
                 root = stored.root_view_id
                 for other in [v for v in self.workspace.views.values() if v.root_view_id == root]:
                     del self.workspace.views[other.id]
+
+    def close_view(self, view_id: str) -> None:
+        """The member closes a modal (Cancel, or the close button): that view goes, the one below it shows again."""
+        with self._dispatcher.lock:
+            self.workspace.views.pop(view_id, None)
+
+    def replace_message(
+        self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None
+    ) -> bool:
+        """Do what Slack does with `replace_original` on a response_url: the message changes."""
+        with self._dispatcher.lock:
+            message = self.workspace.find_message(channel, ts)
+            if message is None:
+                return False
+            message.text = text
+            message.blocks = blocks
+            message.edited_ts = self.workspace.next_ts()
+            return True
+
+    def delete_message(self, channel: str, ts: str) -> bool:
+        """Do what Slack does with `delete_original` on a response_url: the message goes."""
+        with self._dispatcher.lock:
+            message = self.workspace.find_message(channel, ts)
+            if message is None:
+                return False
+            self.workspace.history(channel).remove(message)
+            return True
 
     def home_view(self, user_id: str) -> StoredView | None:
         """The Home tab last published for a user."""

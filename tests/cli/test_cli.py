@@ -183,26 +183,3 @@ def test_serve_answers_slack_and_health_checks(
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert standin.bot_token not in stderr and SIGNING_SECRET not in stderr
-
-
-def test_demo_runs_the_bot_against_a_local_stand_in(
-    base_env: dict[str, str], tmp_path: Path
-) -> None:
-    env = {**base_env, "PORT": str(free_port())}
-
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "demo"],
-        input="stauts\n\nnot sent\n",
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert "> /cohort help\n/cohort commands:" in result.stdout
-    assert "*Your roles:* coordinator" in result.stdout
-    assert "Did you mean `/cohort status`?" in result.stdout
-    assert "not sent" not in result.stdout
