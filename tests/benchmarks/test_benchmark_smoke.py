@@ -63,3 +63,8 @@ def test_digest_benchmark_prints_time_statements_and_memory() -> None:
         report, "digest result"
     )
     assert figure(report, "export result").endswith(" KiB")
+    assert figure(report, "export CPU time, warm").endswith(" ms")
+    writers = re.findall(r"^  writer: (.+?)\s{2,}(.+)$", report, re.MULTILINE)
+    assert {name.split()[0] for name, _ in writers} == {"XlsxWriter", "openpyxl", "PyExcelerate"}
+    for name, result in writers:
+        assert "formatting kept" in result, f"{name}: {result}"
