@@ -45,6 +45,9 @@ def test_benchmark_prints_every_figure_with_no_duplicates_or_losses() -> None:
     assert figure(report, "losses") == "0"
     assert figure(report, "stand-in contract problems") == "0"
     assert "Statements in the busiest planning call, by source" in report
+    assert figure(report, "busiest planning call").split()[1] == "owed"
+    assert "Query plans of the busiest planning call" in report
+    assert "outbound_message" in report.split("Query plans of the busiest planning call")[1]
 
 
 def test_digest_benchmark_prints_time_statements_and_memory() -> None:
