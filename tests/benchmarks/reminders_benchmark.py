@@ -231,6 +231,11 @@ def report(
         ("planning, whole schedule", f"{projected:.1f} s (projected)"),
         ("planning per call (mean)", f"{1000 * total / len(calls):.1f} ms"),
         ("planning per call (max)", f"{1000 * max(c.seconds for c in calls):.1f} ms"),
+        (
+            "planning CPU per call, mean / max",
+            f"{1000 * sum(c.cpu_seconds for c in calls) / len(calls):.1f} ms / "
+            f"{1000 * max(c.cpu_seconds for c in calls):.1f} ms",
+        ),
         ("reminders owed", f"{sum(call.owed for call in calls)}"),
         ("statements per call (min)", f"{min(statements)}"),
         ("statements per call (mean)", f"{sum(statements) / len(statements):.1f}"),
@@ -244,7 +249,8 @@ def report(
         ),
         (
             "busiest planning call",
-            f"{busiest.owed} owed in {1000 * busiest.seconds:.0f} ms, "
+            f"{busiest.owed} owed in {1000 * busiest.seconds:.0f} ms "
+            f"(CPU {1000 * busiest.cpu_seconds:.0f} ms), "
             f"{busiest.statements} statements, at {busiest.at:%Y-%m-%d %H:%M}Z",
         ),
         ("dispatch sample", f"{sent.owed}"),
