@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
             build_seconds = clock.perf_counter() - build_started
             people = [dataset.slack_user_id(n) for n in range(1, arguments.people + 1)]
             with factory() as session:
-                rows = session.execute(
+                found = session.execute(
                     select(Person.slack_user_id, Invitation.id)
                     .join(Enrolment, Enrolment.person_id == Person.id)
                     .join(Invitation, Invitation.enrolment_id == Enrolment.id)
@@ -265,7 +265,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                     .order_by(Invitation.id.desc())
                 )
                 # Each person clicks on their first invitation's reminder.
-                invitations = {str(user_id): int(invitation) for user_id, invitation in rows}
+                invitations = {str(user_id): int(invitation) for user_id, invitation in found}
         finally:
             engine.dispose()
         report_rows = run_load(arguments, url, people, invitations)
