@@ -62,8 +62,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean pause between a person's requests (s)"
     )
-    parser.add_argument("--slice", type=float, default=3.0, help="seconds per app per turn")
-    parser.add_argument("--turns", type=int, default=4, help="turns per app in each repeat")
+    # Short turns, many of them: the machine's other work then falls on both apps alike.
+    parser.add_argument("--slice", type=float, default=1.0, help="seconds per app per turn")
+    parser.add_argument("--turns", type=int, default=10, help="turns per app in each repeat")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=13)
     arguments = parser.parse_args(argv)
