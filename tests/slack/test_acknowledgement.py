@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.slack.app import LISTENER_THREADS
+from bot.slack.web import freeze_startup_objects
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from tests.fixtures.bot import PARTICIPANT
@@ -42,3 +44,13 @@ def test_a_retry_of_an_event_never_recorded_is_run_once(
 
     assert (retry.status, late.status) == (200, 200)
     assert len(standin.calls_to("views.publish")) == 1
+
+
+def test_objects_made_at_start_are_left_out_of_full_collections() -> None:
+    before = gc.get_freeze_count()
+    try:
+        freeze_startup_objects()
+
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
