@@ -19,7 +19,7 @@ from bot.core.settings import Settings, SettingsError, load_settings
 from bot.evaluations.forms import FormDefinitionError
 from bot.runtime import Runtime
 from bot.slack.manifest import render_manifest
-from bot.slack.web import serve_forever
+from bot.slack.web import freeze_startup_objects, serve_forever
 from scheduling.clock_lock import ClockAlreadyRunning, clock_lock
 from scheduling.clock_process import parse_instant, run_forever, run_once
 
@@ -143,7 +143,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return run_history_command(args, runtime, sys.stdin, sys.stdout)
     if args.command == "serve":
         logger.info("serving Slack requests on port %d", settings.port)
-        serve_forever(runtime.wsgi_app(), settings.port)
+        app = runtime.wsgi_app()
+        freeze_startup_objects()
+        serve_forever(app, settings.port)
         return 0
     if args.command == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -151,6 +153,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         handler = SocketModeHandler(
             runtime.bolt_app(socket_mode=True), settings.slack_app_token, web_client=runtime.client
         )
+        freeze_startup_objects()
         handler.start()  # type: ignore[no-untyped-call]
         return 0
     deps = runtime.tick_dependencies()

@@ -7,11 +7,9 @@ import re
 from pathlib import Path
 from typing import TextIO
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from bot.core.audit import record_read
 from bot.core.errors import CohortbotError
-from bot.core.tables import Cell, Table, to_csv
+from bot.core.tables import ILLEGAL_CHARACTERS, Cell, Table, to_csv
 from bot.programmes.programmes import resolve_cohort
 from bot.reporting.export.workbook import (
     FILENAME_PREFIX,
@@ -106,14 +104,14 @@ def csv_text(table: Table) -> str:
     """
     printable = Table(
         table.name,
-        tuple(ILLEGAL_CHARACTERS_RE.sub("", header) for header in table.headers),
+        tuple(ILLEGAL_CHARACTERS.sub("", header) for header in table.headers),
         [tuple(_printable(cell) for cell in row) for row in table.rows],
     )
     return to_csv(printable)
 
 
 def _printable(cell: Cell) -> Cell:
-    return ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+    return ILLEGAL_CHARACTERS.sub("", cell) if isinstance(cell, str) else cell
 
 
 def _sheets(tables: list[Table]) -> str:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 Cell = str | int | float | bool | date | datetime | None
 
+# Control characters that an .xlsx file cannot hold (XML 1.0 forbids them); tab, newline and carriage
+# return are allowed.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # A spreadsheet treats text starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Some spreadsheets skip these before deciding whether text is a formula.

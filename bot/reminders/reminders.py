@@ -9,17 +9,19 @@ later the same day, so nobody gets two in a day; it is dropped once the session 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, exists, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from bot.core import outbox
 from bot.core.working_hours import WorkingHours
-from bot.reminders.messages import SessionReminder
+from bot.reminders.messages import ReminderView, SessionReminder
 from bot.reminders.policy import (
     DEFAULT_DAYS,
     ReminderPoint,
@@ -27,7 +29,7 @@ from bot.reminders.policy import (
     point,
     policy_or_default,
 )
-from bot.reminders.rsvp import alternative_dates, reminder_view
+from bot.reminders.rsvp import alternative_dates, session_reminder_view
 from db.enums import EnrolmentStatus, RsvpStatus, SessionNotificationPreference, SessionStatus
 from db.models import (
     Cohort,
@@ -57,8 +59,11 @@ class DueReminder:
     due_at: datetime
     starts_at: datetime
     tz: ZoneInfo
+    # The reply so far, which the reminder shows.
+    rsvp: RsvpStatus = RsvpStatus.NONE
+    rsvp_reason: str | None = None
 
-    @property
+    @cached_property
     def idempotency_key(self) -> str:
         """Unique per invitation, point and start time, so a moved session is reminded afresh."""
         return f"reminder:{self.invitation_id}:{self.point}:{self.starts_at:%Y%m%dT%H%M%z}"
@@ -127,6 +132,8 @@ def due_reminders(
             Person.slack_tz,
             Programme.timezone,
             Programme.id,
+            Invitation.rsvp,
+            Invitation.rsvp_reason,
         )
         .join(ProgrammeSession, Invitation.session_id == ProgrammeSession.id)
         .join(Enrolment, Invitation.enrolment_id == Enrolment.id)
@@ -143,6 +150,7 @@ def due_reminders(
         .order_by(ProgrammeSession.starts_at, Invitation.id)
     ).all()
     owed = []
+    latest_by_session: dict[tuple[object, ...], tuple[ReminderPoint, datetime] | None] = {}
     for (
         invitation_id,
         programme_session,
@@ -151,25 +159,25 @@ def due_reminders(
         slack_tz,
         programme_tz,
         programme_id,
+        rsvp,
+        rsvp_reason,
     ) in rows:
         tz = _zone(slack_tz, programme_tz)
         policy = policies.get(programme_id, ReminderPolicy())
-        moments = [
-            (
-                due_point,
-                reminder_moment(programme_session.starts_at, due_point, tz, hours or policy.hours),
+        # Everyone invited to a session in one time zone is due at the same moments.
+        asked = (programme_session.starts_at, tz, hours or policy.hours, programme_session.kind)
+        if asked not in latest_by_session:
+            latest_by_session[asked] = _latest_passed(
+                programme_session.starts_at,
+                points or policy.points_for(programme_session.kind),
+                tz,
+                hours or policy.hours,
+                now,
             )
-            for due_point in (points or policy.points_for(programme_session.kind))
-        ]
-        passed = [(due_point, moment) for due_point, moment in moments if moment <= now]
-        if not passed:
+        latest_passed = latest_by_session[asked]
+        if latest_passed is None:
             continue
-        # Only the latest reminder that is due: after downtime the earlier ones are stale.
-        latest, moment = max(passed, key=lambda pair: pair[1])
-        today = now.astimezone(tz).date()
-        if any(later > now and later.astimezone(tz).date() == today for _, later in moments):
-            # A later reminder falls today: a late one now would make two the same day.
-            continue
+        latest, moment = latest_passed
         owed.append(
             DueReminder(
                 invitation_id=invitation_id,
@@ -180,9 +188,33 @@ def due_reminders(
                 due_at=moment,
                 starts_at=programme_session.starts_at,
                 tz=tz,
+                rsvp=rsvp,
+                rsvp_reason=rsvp_reason,
             )
         )
     return owed
+
+
+def _latest_passed(
+    starts_at: datetime,
+    points: Sequence[ReminderPoint],
+    tz: ZoneInfo,
+    hours: WorkingHours,
+    now: datetime,
+) -> tuple[ReminderPoint, datetime] | None:
+    """The latest reminder point whose moment has come by `now`, with that moment; None if none.
+
+    None too when another point falls later today: a late reminder now would make two in a day.
+    """
+    moments = [
+        (due_point, reminder_moment(starts_at, due_point, tz, hours)) for due_point in points
+    ]
+    passed = [(due_point, moment) for due_point, moment in moments if moment <= now]
+    today = now.astimezone(tz).date()
+    if any(later > now and later.astimezone(tz).date() == today for _, later in moments):
+        return None
+    # Only the latest reminder that is due: after downtime the earlier ones are stale.
+    return max(passed, key=lambda pair: pair[1]) if passed else None
 
 
 def _zone(slack_tz: str | None, programme_tz: str) -> ZoneInfo:
@@ -199,40 +231,47 @@ def owe_due_reminders(session: Session, now: datetime) -> int:
     """Put every reminder now due into the outbox (once each); returns how many were new.
 
     A handful of queries however many people are due: the planner runs every few minutes over a
-    whole national programme.
+    whole national programme, and its busiest call owes thousands of reminders at once.
     """
     due = due_reminders(session, now)
     already = outbox.owed_keys(session, [reminder.idempotency_key for reminder in due])
     new = [reminder for reminder in due if reminder.idempotency_key not in already]
     if not new:
         return 0
-    invitations = {
-        invitation.id: invitation
-        for invitation in session.scalars(
-            select(Invitation)
-            .where(Invitation.id.in_([reminder.invitation_id for reminder in new]))
-            .options(
-                joinedload(Invitation.session),
-                joinedload(Invitation.enrolment).joinedload(Enrolment.person),
-            )
+    session_ids = {reminder.session_id for reminder in new}
+    sessions = {
+        programme_session.id: programme_session
+        for programme_session in session.scalars(
+            select(ProgrammeSession).where(ProgrammeSession.id.in_(session_ids))
         )
     }
-    alternatives = alternative_dates(session, {reminder.session_id for reminder in new}, now)
+    alternatives = alternative_dates(session, session_ids, now)
+    # Everyone invited to a session, in one time zone and with the same reply so far, is told
+    # the same thing: the wording is worked out once and only the invitation differs.
+    wordings: dict[tuple[int, str, RsvpStatus, str | None], ReminderView] = {}
+
+    def view_of(reminder: DueReminder) -> ReminderView:
+        wording = (reminder.session_id, reminder.tz.key, reminder.rsvp, reminder.rsvp_reason)
+        view = wordings.get(wording)
+        if view is None:
+            view = wordings[wording] = session_reminder_view(
+                sessions[reminder.session_id],
+                invitation_id=0,
+                rsvp=reminder.rsvp,
+                rsvp_reason=reminder.rsvp_reason,
+                now=now,
+                tz=reminder.tz,
+                alternative=alternatives.get(reminder.session_id),
+            )
+        return dataclasses.replace(view, invitation_id=reminder.invitation_id)
+
     outbox.enqueue_new(
         session,
         [
             outbox.Owed(
                 recipient=reminder.recipient,
                 kind=REMINDER_KIND,
-                message=SessionReminder(
-                    reminder_view(
-                        session,
-                        invitations[reminder.invitation_id],
-                        now,
-                        reminder.tz,
-                        alternatives=alternatives,
-                    )
-                ),
+                message=SessionReminder(view_of(reminder)),
                 # Due now, not at the (past) moment: after a move, the 'moved' notice owed
                 # earlier must reach people before the re-planned reminder does.
                 due_at=max(reminder.due_at, now),

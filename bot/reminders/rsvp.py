@@ -90,13 +90,34 @@ def reminder_view(
 ) -> ReminderView:
     """What a reminder about `invitation` says as of `now`, in the reader's time zone."""
     programme_session = invitation.session
-    start_local = programme_session.starts_at.astimezone(tz)
-    end_local = programme_session.ends_at.astimezone(tz)
     if alternatives is None:
         alternatives = alternative_dates(session, [programme_session.id], now)
-    alternative = alternatives.get(programme_session.id)
-    return ReminderView(
+    return session_reminder_view(
+        programme_session,
         invitation_id=invitation.id,
+        rsvp=invitation.rsvp,
+        rsvp_reason=invitation.rsvp_reason,
+        now=now,
+        tz=tz,
+        alternative=alternatives.get(programme_session.id),
+    )
+
+
+def session_reminder_view(
+    programme_session: ProgrammeSession,
+    *,
+    invitation_id: int,
+    rsvp: RsvpStatus,
+    rsvp_reason: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+    alternative: ProgrammeSession | None,
+) -> ReminderView:
+    """What a reminder of `programme_session` says to one invitee, from the parts it is made of."""
+    start_local = programme_session.starts_at.astimezone(tz)
+    end_local = programme_session.ends_at.astimezone(tz)
+    return ReminderView(
+        invitation_id=invitation_id,
         title=programme_session.title,
         lead=lead_time(start_local.date(), now.astimezone(tz).date()),
         when=format_span(programme_session.starts_at, programme_session.ends_at, tz, all_day=True)
@@ -110,8 +131,8 @@ def reminder_view(
         location=programme_session.location,
         video_url=programme_session.video_url,
         compulsory=programme_session.compulsory,
-        rsvp=invitation.rsvp.value,
-        rsvp_reason=invitation.rsvp_reason,
+        rsvp=rsvp.value,
+        rsvp_reason=rsvp_reason,
         alternative=format_when(alternative.starts_at, tz) if alternative is not None else None,
     )
 

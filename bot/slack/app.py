@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +21,15 @@ from bot.slack.app_context import CONTEXT_KEY, Services
 from db.engine import unit_of_work
 
 logger = logging.getLogger(__name__)
+
+# Bolt runs listeners on a pool of 5 threads by default, and a listener keeps its thread after
+# `ack()` while it queries the database and calls Slack; under load a new request then waits for
+# a free thread before it can even be acknowledged, which was the long tail of acknowledgements
+# (figures: README, Benchmarks). With more threads than the server's, every request in hand is
+# acknowledged as it arrives; the work after the acknowledgement queues for the database instead.
+LISTENER_THREADS = 32
+# Set by the retry check when it has already recorded an event's delivery.
+_EVENT_RECORDED = "cohortbot_event_recorded"
 
 
 def create_app(
@@ -43,6 +54,9 @@ def create_app(
         # Bolt's loggers derive from this one and copy its filter, which keeps request bodies
         # (personal data) out of their lines.
         logger=bolt_base_logger(),
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+        ),
     )
     services = Services(uow=partial(unit_of_work, session_factory), clock=clock, settings=settings)
     uow = services.uow
@@ -52,16 +66,23 @@ def create_app(
         next_()
 
     def ignore_event_retries(
-        body: dict[str, Any], next_: Callable[[], None]
+        body: dict[str, Any],
+        request: BoltRequest,
+        context: dict[str, Any],
+        next_: Callable[[], None],
     ) -> BoltResponse | None:
-        # Slack retries an event it thinks we missed; Bolt would run the listeners again.
+        # Slack retries an event it thinks we missed; Bolt would run the listeners again. A
+        # first delivery is recorded by its listener after Bolt has acknowledged it
+        # (`once_per_delivery`), so that no database write delays the acknowledgement; only a
+        # retry, which is rare, is checked here, before it is acknowledged.
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
+        if event_id and request.headers.get("x-slack-retry-num"):
             with uow() as session:
                 first_delivery = event_log.record_event(session, event_id, clock())
             if not first_delivery:
                 logger.info("ignoring repeated delivery of event %s", event_id)
                 return BoltResponse(status=200, body="")
+            context[_EVENT_RECORDED] = True
         next_()
         return None
 
@@ -87,3 +108,40 @@ def _strip_nul(value: Any) -> Any:
     elif isinstance(value, list):
         value[:] = [_strip_nul(item) for item in value]
     return value
+
+
+def once_per_delivery(listener: Callable[..., None]) -> Callable[..., None]:
+    """`listener` for an event, run only on the event's first delivery.
+
+    It records the delivery after Bolt has acknowledged the event (event listeners are
+    acknowledged before they start), so that a retry arriving later is recognised and ignored.
+    """
+    wanted = get_arg_names_of_callable(listener)
+
+    def deduplicated(
+        body: dict[str, Any],
+        context: dict[str, Any],
+        event: dict[str, Any],
+        client: WebClient,
+        logger: logging.Logger,
+    ) -> None:
+        event_id = body.get("event_id")
+        if event_id and not context.get(_EVENT_RECORDED):
+            services: Services = context[CONTEXT_KEY]
+            with services.uow() as session:
+                first_delivery = event_log.record_event(session, event_id, services.clock())
+            if not first_delivery:
+                logger.info("ignoring repeated delivery of event %s", event_id)
+                return
+        available = {
+            "body": body,
+            "context": context,
+            "event": event,
+            "client": client,
+            "logger": logger,
+        }
+        listener(**{name: available[name] for name in wanted})
+
+    deduplicated.__name__ = getattr(listener, "__name__", "listener")
+    deduplicated.__doc__ = listener.__doc__
+    return deduplicated

@@ -25,6 +25,18 @@ BOT_SCOPES: dict[str, str] = {
     "files:write": "calendar (.ics) files, charts and exports",
 }
 
+# The subcommands a person most often types, named in the usage hint Slack shows under `/cohort`
+# (one line: the full list of 39 is what `/cohort help` is for).
+USAGE_HINT_EXAMPLES = ("status", "calendar", "coaching", "away")
+
+
+def usage_hint(subcommands: Sequence[Subcommand]) -> str:
+    """One readable line: what to type, a few common subcommands, and where the rest are listed."""
+    known = {sub.name for sub in subcommands}
+    examples = ", ".join(name for name in USAGE_HINT_EXAMPLES if name in known)
+    return f"[subcommand] [arguments], e.g. {examples}; help lists them all"
+
+
 # The app-level token that Socket Mode connects with needs this one scope.
 APP_TOKEN_SCOPE = "connections:write"
 
@@ -47,7 +59,7 @@ def build_manifest(
     command = {
         "command": catalogue.COMMAND,
         "description": "Run your leadership development programme",
-        "usage_hint": " | ".join(sub.name for sub in subcommands),
+        "usage_hint": usage_hint(subcommands),
         # Slack then sends mentions as <@U123|name>, which cannot be confused with plain text.
         "should_escape": True,
     }

@@ -26,13 +26,13 @@ from bot.slack.blocks import (  # noqa: F401  (imported for their registrations)
     participation,
     programmes,
     reminders,
-    to_message,
+    to_payload,
 )
 
 
 def render_payload(owed: object) -> dict[str, Any]:
     """The chat.postMessage arguments for something owed."""
-    return to_message(owed).as_kwargs()
+    return to_payload(owed)
 
 
 def install() -> None:

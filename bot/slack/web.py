@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import sys
@@ -107,3 +108,15 @@ def serve_forever(app: WSGIApplication, port: int, host: str = "0.0.0.0") -> Non
     # waitress closes cleanly on SystemExit, finishing the requests it has in hand.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server.run()
+
+
+def freeze_startup_objects() -> None:
+    """Keep what the process built at start out of the garbage collector's full passes.
+
+    A full (generation 2) collection pauses every thread while it walks every object, and the
+    web process holds a few hundred thousand from start to finish (SQLAlchemy's mappers, the
+    migrations, Slack's libraries): under load one pause took 423 ms, acknowledging nothing
+    meanwhile. Frozen, they are skipped, and the same pass took 3 ms (README, Benchmarks).
+    """
+    gc.collect()
+    gc.freeze()

@@ -31,7 +31,7 @@ from handlers.commands import (
     roles,
     timetable,
 )
-from handlers.commands.routing import CommandRequest, Route
+from handlers.commands.routing import CommandRequest, Route, reply_messages
 from handlers.errors import GuardedApp
 
 _AREA_ROUTES: tuple[Route, ...] = (
@@ -76,13 +76,14 @@ def handle_cohort_command(
         return
     request = CommandRequest(command, invocation, context, client)
     if route.instant:
-        reply = route.handle(request)
-        ack(**reply.as_kwargs()) if reply else ack()
-        return
-    ack()
-    reply = route.handle(request)
-    if reply is not None:
-        respond(**reply.as_kwargs())
+        messages = reply_messages(route.handle(request))
+        ack(**messages[0].as_kwargs()) if messages else ack()
+        later = messages[1:]
+    else:
+        ack()
+        later = reply_messages(route.handle(request))
+    for message in later:
+        respond(**message.as_kwargs())
 
 
 def register(app: GuardedApp) -> None:

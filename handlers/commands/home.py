@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.home.command_catalogue import Subcommand
 from bot.home.status import describe_status
 from bot.slack.blocks import Message
-from bot.slack.blocks.general import help_message, status_message
+from bot.slack.blocks.general import help_messages, status_message
 from handlers.commands.routing import CommandRequest, Route
 
 
@@ -23,7 +23,7 @@ def help_route(catalogue: Sequence[Subcommand]) -> Route:
     """`/cohort help`, listing `catalogue`."""
     return Route(
         Subcommand("help", "", "List the commands you can use, with one line on each."),
-        lambda request: help_message(catalogue),
+        lambda request: help_messages(tuple(catalogue)),
         instant=True,
     )
 

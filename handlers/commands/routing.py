@@ -34,12 +34,24 @@ class CommandRequest(SlackRequest):
         return self.invocation.rest(index)
 
 
+# What a subcommand answers: one message, several (sent in order), or None when it has replied
+# another way (a modal).
+Reply = Message | tuple[Message, ...] | None
+
+
+def reply_messages(reply: Reply) -> tuple[Message, ...]:
+    """A reply as the messages to send, in order."""
+    if reply is None:
+        return ()
+    return (reply,) if isinstance(reply, Message) else reply
+
+
 @dataclass(frozen=True)
 class Route:
-    """A subcommand and its handler; a handler returning None has replied another way (a modal)."""
+    """A subcommand and its handler."""
 
     subcommand: Subcommand
-    handle: Callable[[CommandRequest], Message | None]
-    # Answered inside the acknowledgement: only for instant replies that touch neither the
-    # database nor Slack.
+    handle: Callable[[CommandRequest], Reply]
+    # The first message is answered inside the acknowledgement (any others follow through the
+    # response_url): only for instant replies that touch neither the database nor Slack.
     instant: bool = False

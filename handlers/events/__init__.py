@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.slack.app import once_per_delivery
 from handlers.errors import GuardedApp
 from handlers.events import home, imports, people
 
@@ -22,4 +23,5 @@ SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(LISTENERS)
 def register(app: GuardedApp) -> None:
     """Register every event listener."""
     for event_type, listener in LISTENERS.items():
-        app.event(event_type)(listener)
+        # Each runs once per event, however often Slack delivers it.
+        app.event(event_type)(once_per_delivery(listener))

@@ -24,9 +24,11 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.tables import Table
 from bot.reporting.digest.delivery import build_digest
 from bot.reporting.digest.gather import digest_figures
-from bot.reporting.export.workbook import build_workbook
+from bot.reporting.export.workbook import build_workbook, export_tables
+from bot.slack import rendering
 from bot.slack.blocks import to_message
 from db.engine import create_engine_for, make_session_factory, safe_url, unit_of_work
 from db.enums import (
@@ -63,6 +65,7 @@ from db.models import (
 from tests.benchmarks import dataset
 from tests.benchmarks.planning import StatementCounter, counting
 from tests.benchmarks.reminders_benchmark import fresh_database
+from tests.benchmarks.workbook_writers import REFERENCE_WRITER, WRITERS, formatting_problems
 
 BUILT_AT = datetime(2016, 12, 1, 9, 0, tzinfo=UTC)
 # A Monday in the middle of the programme year: workshops and some sets held, more to come.
@@ -281,6 +284,8 @@ class Measurement:
 
     seconds: float
     warm_seconds: float
+    # CPU time of the warm run: steadier than wall time on a machine shared with other work.
+    warm_cpu_seconds: float
     statements: int
     peak_bytes: int
     detail: str
@@ -296,9 +301,10 @@ def measure(
         detail = work(session)
         seconds = clock.perf_counter() - started
     with unit_of_work(factory) as session:
-        started = clock.perf_counter()
+        started, cpu_started = clock.perf_counter(), clock.process_time()
         work(session)
         warm_seconds = clock.perf_counter() - started
+        warm_cpu_seconds = clock.process_time() - cpu_started
     # tracemalloc slows everything down, so memory is measured on a second, untimed run.
     tracemalloc.start()
     try:
@@ -307,7 +313,7 @@ def measure(
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return Measurement(seconds, warm_seconds, counter.count, peak, detail)
+    return Measurement(seconds, warm_seconds, warm_cpu_seconds, counter.count, peak, detail)
 
 
 def _figures(session: Session) -> str:
@@ -337,6 +343,8 @@ def _export(session: Session) -> str:
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Run the benchmark and print its figures to `out`."""
     arguments = parse_arguments(argv)
+    # As every process does at start: what areas owe is rendered with Block Kit.
+    rendering.install()
     with fresh_database(arguments.database_url) as url:
         engine = create_engine_for(url)
         try:
@@ -354,6 +362,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
             figures = measure(factory, engine, _figures)
             digest = measure(factory, engine, _digest)
             export = measure(factory, engine, _export)
+            with unit_of_work(factory) as session:
+                # The export's tables once, held in memory, so that only the writers are timed.
+                tables = [
+                    Table(table.name, table.headers, list(table.rows))
+                    for table in export_tables(session, NOW)
+                ]
+            writers = compare_writers(tables)
         finally:
             engine.dispose()
     rows: list[tuple[str, str]] = [
@@ -366,6 +381,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         *_rows("figures", figures),
         *_rows("digest", digest),
         *_rows("export", export),
+        *writers,
     ]
     width = max(len(name) for name, _ in rows)
     out.write("Digest benchmark\n")
@@ -374,10 +390,37 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     return 0
 
 
+def compare_writers(tables: Sequence[Table]) -> list[tuple[str, str]]:
+    """Each candidate writer on the same tables: time, CPU, size, and whether it kept the promise."""
+    measured: dict[str, tuple[float, float, bytes]] = {}
+    for name, writer in WRITERS.items():
+        started, cpu_started = clock.perf_counter(), clock.process_time()
+        content = writer(tables, created=NOW)
+        measured[name] = (
+            clock.perf_counter() - started,
+            clock.process_time() - cpu_started,
+            content,
+        )
+    reference_cpu = measured[REFERENCE_WRITER][1]
+    rows = []
+    for name, (seconds, cpu, content) in measured.items():
+        problems = formatting_problems(content, tables)
+        rows.append(
+            (
+                f"writer: {name}",
+                f"{seconds:.1f} s, CPU {cpu:.1f} s ({cpu / reference_cpu:.2f} of openpyxl), "
+                f"{len(content) / 2**20:.1f} MiB, formatting "
+                + ("kept" if not problems else "lost: " + "; ".join(problems)),
+            )
+        )
+    return rows
+
+
 def _rows(name: str, measured: Measurement) -> list[tuple[str, str]]:
     return [
         (f"{name} time", f"{1000 * measured.seconds:.0f} ms (first call)"),
         (f"{name} time, warm", f"{1000 * measured.warm_seconds:.0f} ms"),
+        (f"{name} CPU time, warm", f"{1000 * measured.warm_cpu_seconds:.0f} ms"),
         (f"{name} statements", f"{measured.statements}"),
         (f"{name} peak memory", f"{measured.peak_bytes / 2**20:.1f} MiB"),
         (f"{name} result", measured.detail),

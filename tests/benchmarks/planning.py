@@ -12,13 +12,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import delete, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.working_hours import WorkingHours
 from bot.reminders.reminders import owe_due_reminders
 from db.engine import unit_of_work
+from db.models import OutboundMessage
 from tests.benchmarks.dataset import LONDON
 
 PLAN_EVERY = timedelta(minutes=5)
@@ -80,6 +81,8 @@ class PlanningCall:
     seconds: float
     statements: int
     owed: int
+    # CPU time of this process: steadier than wall time on a machine shared with other work.
+    cpu_seconds: float = 0.0
 
 
 SAMPLE_DAY_CALLS = int(timedelta(days=1) / PLAN_EVERY)
@@ -122,11 +125,12 @@ def run_planner(
     for at in instants:
         counter = StatementCounter()
         with counting(engine, counter):
-            started = clock.perf_counter()
+            started, cpu_started = clock.perf_counter(), clock.process_time()
             with unit_of_work(factory) as session:
                 owed = owe_due_reminders(session, at)
             seconds = clock.perf_counter() - started
-        calls.append(PlanningCall(at, seconds, counter.count, owed))
+            cpu = clock.process_time() - cpu_started
+        calls.append(PlanningCall(at, seconds, counter.count, owed, cpu))
     return calls
 
 
@@ -139,3 +143,36 @@ def statement_sites(
         owe_due_reminders(session, at)
         session.rollback()
     return counter.sites
+
+
+def explain_busiest(factory: sessionmaker[Session], engine: Engine, at: datetime) -> list[str]:
+    """The query plan of every SELECT in one planning call at `at` (rolled back afterwards).
+
+    PostgreSQL's plans come from EXPLAIN ANALYZE (actual rows and times), SQLite's from EXPLAIN
+    QUERY PLAN; each statement's first line names it.
+    """
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    postgres = engine.dialect.name == "postgresql"
+    prefix = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " if postgres else "EXPLAIN QUERY PLAN "
+    lines: list[str] = []
+    with factory() as session:
+        # As if nothing were owed yet, so that the call does all of its work (rolled back).
+        session.execute(delete(OutboundMessage))
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            owe_due_reminders(session, at)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        connection = session.connection()
+        for statement, parameters in seen:
+            lines.append("-- " + _statement_kind(statement))
+            for row in connection.exec_driver_sql(prefix + statement, parameters):
+                # SQLite answers (id, parent, notused, detail); PostgreSQL one text column.
+                lines.append("   " + str(row[-1]))
+        session.rollback()
+    return lines

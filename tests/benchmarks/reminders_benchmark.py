@@ -24,6 +24,7 @@ from typing import TextIO
 from sqlalchemy.pool import NullPool
 
 from bot.core.settings import SEND_RATE_DEFAULT
+from bot.slack import rendering
 from db.engine import create_engine_for, make_session_factory, normalise_url, safe_url, unit_of_work
 from db.migrate import upgrade
 from tests.benchmarks import dataset, dispatch, planning
@@ -117,6 +118,8 @@ def fresh_database(url: str | None) -> Iterator[str]:
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     """Run the benchmark and print its figures to `out`."""
     arguments = parse_arguments(argv)
+    # As every process does at start: what areas owe is rendered with Block Kit.
+    rendering.install()
     with fresh_database(arguments.database_url) as url:
         engine = create_engine_for(url)
         try:
@@ -129,6 +132,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                     cohorts=arguments.cohorts,
                     now=BUILT_AT,
                 )
+            if engine.dialect.name == "postgresql":
+                # Statistics after a bulk load, as autovacuum would gather them: without them
+                # PostgreSQL plans the planner's joins for empty tables.
+                with engine.connect() as connection:
+                    connection.exec_driver_sql("ANALYZE")
+                    connection.commit()
             build_seconds = clock.perf_counter() - started
             # Two days before the first workshop: its "2 days before" reminders and others are due.
             sample_day = size.first_session.date() - timedelta(days=2)
@@ -141,8 +150,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                 sample_calls=arguments.sample_day_calls,
             )
             calls = planning.run_planner(factory, engine, instants)
-            busiest = max(calls, key=lambda call: call.statements)
-            sites = planning.statement_sites(factory, engine, busiest.at)
+            most_statements = max(calls, key=lambda call: call.statements)
+            busiest = max(calls, key=lambda call: call.owed)
+            sites = planning.statement_sites(factory, engine, most_statements.at)
+            plans = planning.explain_busiest(factory, engine, busiest.at)
             send_at = datetime.combine(sample_day, time(16), tzinfo=dataset.LONDON)
             sample = dispatch.choose_sample(factory, send_at, arguments.send_sample)
             sent = dispatch.dispatch(
@@ -163,8 +174,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         calls,
         len(full_schedule),
         projected,
+        most_statements,
         busiest,
         sites,
+        plans,
         sent,
     )
     return 0
@@ -197,8 +210,10 @@ def report(
     calls: Sequence[planning.PlanningCall],
     full_calls: int,
     projected: float,
+    most_statements: planning.PlanningCall,
     busiest: planning.PlanningCall,
     sites: dict[tuple[str, str], int],
+    plans: Sequence[str],
     sent: dispatch.DispatchResult,
 ) -> None:
     """Print the figures as a two-column table."""
@@ -216,13 +231,27 @@ def report(
         ("planning, whole schedule", f"{projected:.1f} s (projected)"),
         ("planning per call (mean)", f"{1000 * total / len(calls):.1f} ms"),
         ("planning per call (max)", f"{1000 * max(c.seconds for c in calls):.1f} ms"),
+        (
+            "planning CPU per call, mean / max",
+            f"{1000 * sum(c.cpu_seconds for c in calls) / len(calls):.1f} ms / "
+            f"{1000 * max(c.cpu_seconds for c in calls):.1f} ms",
+        ),
         ("reminders owed", f"{sum(call.owed for call in calls)}"),
         ("statements per call (min)", f"{min(statements)}"),
         ("statements per call (mean)", f"{sum(statements) / len(statements):.1f}"),
-        ("statements per call (max)", f"{busiest.statements} at {busiest.at:%Y-%m-%d %H:%M}Z"),
+        (
+            "statements per call (max)",
+            f"{most_statements.statements} at {most_statements.at:%Y-%m-%d %H:%M}Z",
+        ),
         (
             "statements per participant",
-            f"{busiest.statements / size.participants:.2f} (max call)",
+            f"{most_statements.statements / size.participants:.2f} (max call)",
+        ),
+        (
+            "busiest planning call",
+            f"{busiest.owed} owed in {1000 * busiest.seconds:.0f} ms "
+            f"(CPU {1000 * busiest.cpu_seconds:.0f} ms), "
+            f"{busiest.statements} statements, at {busiest.at:%Y-%m-%d %H:%M}Z",
         ),
         ("dispatch sample", f"{sent.owed}"),
         ("delivered", f"{sent.sent} in {sent.seconds:.1f} s ({sent.passes} passes)"),
@@ -248,6 +277,9 @@ def report(
     out.write(f"Statements in the busiest planning call, by source (top 5 of {len(sites)}):\n")
     for (kind, site), count in sorted(sites.items(), key=lambda item: -item[1])[:5]:
         out.write(f"  {count:>7}  {kind:<40}  {site}\n")
+    out.write("Query plans of the busiest planning call (as if nothing were owed yet):\n")
+    for line in plans:
+        out.write(f"  {line}\n")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.benchmarks import digest_benchmark
+from tests.benchmarks import ack_benchmark, digest_benchmark
 from tests.benchmarks.reminders_benchmark import main
 
 ROWS = (
@@ -45,6 +45,9 @@ def test_benchmark_prints_every_figure_with_no_duplicates_or_losses() -> None:
     assert figure(report, "losses") == "0"
     assert figure(report, "stand-in contract problems") == "0"
     assert "Statements in the busiest planning call, by source" in report
+    assert figure(report, "busiest planning call").split()[1] == "owed"
+    assert "Query plans of the busiest planning call" in report
+    assert "outbound_message" in report.split("Query plans of the busiest planning call")[1]
 
 
 def test_digest_benchmark_prints_time_statements_and_memory() -> None:
@@ -63,3 +66,29 @@ def test_digest_benchmark_prints_time_statements_and_memory() -> None:
         report, "digest result"
     )
     assert figure(report, "export result").endswith(" KiB")
+    assert figure(report, "export CPU time, warm").endswith(" ms")
+    writers = re.findall(r"^  writer: (.+?)\s{2,}(.+)$", report, re.MULTILINE)
+    assert {name.split()[0] for name, _ in writers} == {"XlsxWriter", "openpyxl", "PyExcelerate"}
+    for name, result in writers:
+        assert "formatting kept" in result, f"{name}: {result}"
+
+
+def test_ack_benchmark_drives_both_apps_and_prints_every_figure() -> None:
+    out = io.StringIO()
+    arguments = ["--participants", "40", "--cohorts", "2", "--people", "6", "--think", "0.2"]
+    arguments += ["--slice", "0.5", "--turns", "1", "--repeats", "1"]
+
+    assert ack_benchmark.main(arguments, out) == 0
+
+    report = out.getvalue()
+    for kind in ack_benchmark.KINDS:
+        for app in ack_benchmark.APPS:
+            assert figure(report, f"{kind}, {app}").startswith("n=")
+        assert figure(report, f"{kind}, ratio").startswith("p50 ")
+    for app in ack_benchmark.APPS:
+        assert int(figure(report, f"{app} requests")) > 0
+        assert figure(report, f"{app} errors") == "0"
+        assert figure(report, f"{app} stand-in contract problems") == "0"
+        assert figure(report, f"{app} CPU per request").endswith(" ms")
+        assert "MiB peak" in figure(report, f"{app} memory")
+    assert float(figure(report, "cohortbot Web API calls per request")) > 0

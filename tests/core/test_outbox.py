@@ -16,6 +16,7 @@ from db.enums import OutboundState
 from db.models import OutboundMessage
 from scheduling.delivery import METADATA_EVENT_TYPE, deliver_due
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
+from tests.support.statements import selects, statements
 
 
 def owe(runtime: Runtime, key: str, *, due_in: timedelta = timedelta(0), **kw: object) -> None:
@@ -201,3 +202,24 @@ def test_a_post_that_never_reached_slack_is_sent_after_reconciling(
     )
 
     assert len(standin.messages_in(PARTICIPANT)) == 1
+
+
+@pytest.mark.parametrize("wanted", [1, 2_000])
+def test_owed_keys_finds_those_held_in_one_query_however_many_are_asked(
+    runtime: Runtime, wanted: int
+) -> None:
+    with unit_of_work(runtime.session_factory) as session:
+        outbox.enqueue_new(
+            session,
+            [
+                outbox.Owed(PARTICIPANT, "test", notice(f"n{n}"), NOW, f"held:{n}")
+                for n in range(0, 2 * wanted, 2)
+            ],
+        )
+    asked = [f"held:{n}" for n in range(wanted)] + ["held:x'); DROP TABLE outbound_messages; --"]
+
+    with unit_of_work(runtime.session_factory) as session, statements(runtime.engine) as seen:
+        found = outbox.owed_keys(session, asked)
+
+    assert found == {f"held:{n}" for n in range(0, wanted, 2)}
+    assert len(selects(seen)) == 1

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.manifest import build_manifest
+from bot.slack.manifest import USAGE_HINT_EXAMPLES, build_manifest, usage_hint
 from handlers.commands import CATALOGUE
 from handlers.events import SUBSCRIBED_EVENTS
 
@@ -15,12 +15,22 @@ def manifest(url: str | None = "https://example.org", **kw: Any) -> dict[str, An
     return build_manifest(url, CATALOGUE, SUBSCRIBED_EVENTS, **kw)
 
 
-def test_manifest_declares_the_command_and_its_subcommands() -> None:
+def test_manifest_declares_the_command_with_a_one_line_usage_hint() -> None:
     (command,) = manifest()["features"]["slash_commands"]
 
     assert command["command"] == "/cohort"
-    for sub in CATALOGUE:
-        assert sub.name in command["usage_hint"]
+    hint = command["usage_hint"]
+    assert "\n" not in hint and len(hint) <= 100
+    assert "help" in hint
+    for name in USAGE_HINT_EXAMPLES:
+        assert name in hint
+
+
+def test_usage_hint_examples_are_real_subcommands() -> None:
+    names = {sub.name for sub in CATALOGUE}
+
+    assert set(USAGE_HINT_EXAMPLES) <= names
+    assert usage_hint(()) != usage_hint(CATALOGUE)
 
 
 def test_manifest_subscribes_to_the_events_the_app_listens_for() -> None:

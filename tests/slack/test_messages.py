@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from bot.core.errors import InvalidInput
 from bot.core.mrkdwn import Mrkdwn, escape, mention
 from bot.core.render import render
+from bot.core.slack_limits import MAX_MESSAGE_CHARACTERS, line_batches
 from bot.core.timefmt import format_day, format_when
 from bot.home import command_catalogue as catalogue
 from bot.slack.blocks import Message, section
-from bot.slack.blocks.general import help_message
+from bot.slack.blocks.general import help_messages
 from handlers.commands import CATALOGUE, ROUTES
 
 LONDON = ZoneInfo("Europe/London")
@@ -94,7 +95,7 @@ def test_messages_need_fallback_text_and_at_most_fifty_blocks() -> None:
         Message(text="", blocks=(section("x"),))
     with pytest.raises(ValueError, match="50"):
         Message(text="x", blocks=tuple(section("x") for _ in range(51)))
-    assert help_message(CATALOGUE).as_kwargs()["text"]
+    assert all(part.as_kwargs()["text"] for part in help_messages(CATALOGUE))
 
 
 def test_plain_notices_are_escaped_and_rendered_ones_are_not_escaped_twice() -> None:
@@ -115,3 +116,23 @@ def test_long_text_is_split_between_lines_into_sections_slack_accepts() -> None:
     texts = [block.text.text for block in blocks]  # type: ignore[union-attr]
     assert all(len(text) <= 3000 for text in texts)
     assert "\n".join(texts).splitlines() == lines
+
+
+def test_line_batches_keep_order_and_the_limit() -> None:
+    lines = ["a" * 30, "b" * 30, "c" * 30, "d" * 80]
+
+    batches = line_batches(lines, 65)
+
+    assert batches == [["a" * 30, "b" * 30], ["c" * 30], ["d" * 65]]
+    assert all(len("\n".join(batch)) <= 65 for batch in batches)
+
+
+def test_help_is_split_only_when_it_is_too_long_for_one_message() -> None:
+    few = CATALOGUE[:3]
+
+    assert len(help_messages(few)) == 1
+    parts = help_messages(CATALOGUE)
+    assert len(parts) > 1
+    assert all(len(part.text) <= MAX_MESSAGE_CHARACTERS for part in parts)
+    assert parts[0].blocks[0].type == "header"
+    assert all(part.blocks[0].type == "section" for part in parts[1:])

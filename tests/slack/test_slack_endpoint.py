@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
+from bot.core.slack_limits import MAX_MESSAGE_CHARACTERS
+from bot.slack.blocks.general import help_messages
 from bot.slack.web import RunningServer
 from bot.standin import SlackStandin
 from bot.standin.inbound import FORM, SlackSender
+from handlers.commands import CATALOGUE
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
 
 
@@ -16,16 +20,39 @@ def reply_text(result_json: dict[str, object]) -> str:
     return text
 
 
-def test_help_lists_every_subcommand_with_blocks_and_fallback_text(
+def message_characters(message: dict[str, Any]) -> tuple[int, int]:
+    """A message's fallback text length and the length of all its blocks' text."""
+    in_blocks = 0
+    for block in message["blocks"]:
+        texts = [block.get("text"), *block.get("elements", [])]
+        in_blocks += sum(len(t["text"]) for t in texts if isinstance(t, dict) and "text" in t)
+    return len(message["text"]), in_blocks
+
+
+def test_help_lists_every_subcommand_in_messages_within_slacks_advice(
     slack: SlackSender, standin: SlackStandin
 ) -> None:
     result = slack.slash_command(PARTICIPANT, "help")
 
     assert result.status == 200
-    reply = result.json()
-    assert "/cohort help" in reply["text"] and "/cohort status" in reply["text"]
-    assert reply["blocks"][0]["type"] == "header"
-    assert "/cohort status" in reply["blocks"][1]["text"]["text"]
+    first = result.json()
+    assert first["blocks"][0]["type"] == "header"
+    assert "/cohort status" in first["blocks"][1]["text"]["text"]
+    # The rest follows through the response_url, in order.
+    expected = len(help_messages(CATALOGUE))
+    standin.wait_for(lambda: len(standin.responses) >= expected - 1)
+    later = [payload for url, payload in standin.responses if url == result.response_url]
+    parts = [first, *later]
+    assert len(parts) >= 2
+    for part in parts:
+        text_length, blocks_length = message_characters(part)
+        assert text_length <= MAX_MESSAGE_CHARACTERS
+        assert blocks_length <= MAX_MESSAGE_CHARACTERS
+    listed = "\n".join(part["text"] for part in parts)
+    for sub in CATALOGUE:
+        assert f"`/cohort {sub.name}" in listed
+    assert listed.index("/cohort help") < listed.index("/cohort roles")
+    assert "only visible to you" in str(parts[-1]["blocks"][-1])
 
 
 def test_empty_command_shows_help(slack: SlackSender, standin: SlackStandin) -> None:

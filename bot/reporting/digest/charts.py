@@ -2,6 +2,10 @@
 
 Each chart comes with alt text that says in words what the picture shows, numbers included, for
 people who cannot see it. Only counts and rates appear: no chart names an individual.
+
+matplotlib (with numpy and Pillow, about 40 MiB) is imported when a chart is first drawn, not when
+this module is: the web process imports the digest for `/cohort report` but draws charts rarely,
+and the clock process draws them once a week.
 """
 
 from __future__ import annotations
@@ -9,17 +13,14 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import matplotlib
-
-# No display on a server: draw straight to memory.
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from bot.core.ratio import Ratio
 from db.enums import Level
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # More lines than this are unreadable on one chart; the workbook has the rest.
 MAX_CHART_COHORTS = 8
@@ -51,6 +52,19 @@ class CohortRates:
     sessions: Sequence[SessionRate]
 
 
+@cache
+def _matplotlib() -> tuple[Any, Any]:
+    """matplotlib's Figure and Rectangle, imported on first use with no display (Agg)."""
+    import matplotlib
+
+    # No display on a server: draw straight to memory.
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    return Figure, Rectangle
+
+
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
@@ -74,7 +88,8 @@ def _literal(text: str) -> str:
 def attendance_chart(cohorts: Sequence[CohortRates]) -> bytes:
     """A line per cohort: the attendance rate (%) at each session, numbered in date order."""
     shown = _charted(cohorts)
-    figure = Figure(figsize=(8, 4.5))
+    figure_type, _ = _matplotlib()
+    figure = figure_type(figsize=(8, 4.5))
     axes = figure.subplots()
     for cohort in shown:
         points = [
@@ -136,7 +151,8 @@ NineBox = Mapping[tuple[Level, Level], int]
 
 def talent_grid(counts: NineBox) -> bytes:
     """The nine-box grid: performance across, potential up, each box showing how many people."""
-    figure = Figure(figsize=(6, 6))
+    figure_type, rectangle = _matplotlib()
+    figure = figure_type(figsize=(6, 6))
     axes = figure.subplots()
     most = max(counts.values(), default=0) or 1
     for column, performance in enumerate(LEVELS):
@@ -145,7 +161,7 @@ def talent_grid(counts: NineBox) -> bytes:
             # Darker where more people are, so the shape of the cohort shows at a glance.
             shade = 0.15 + 0.6 * count / most
             axes.add_patch(
-                Rectangle((column, row), 1, 1, facecolor=(0.1, 0.4, 0.7, shade), edgecolor="white")
+                rectangle((column, row), 1, 1, facecolor=(0.1, 0.4, 0.7, shade), edgecolor="white")
             )
             axes.text(column + 0.5, row + 0.5, str(count), ha="center", va="center", fontsize=20)
     ticks = [0.5, 1.5, 2.5]

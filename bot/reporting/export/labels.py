@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 from bot.applications.form import ORGANISATION_TYPE_LABELS
 from bot.core.labels import OUTCOME_LABELS, READINESS_LABELS
@@ -36,6 +37,8 @@ _SPECIAL: dict[tuple[type, str], str] = {
 }
 
 
+# Cached: an export asks for about 400,000 labels of a few dozen values.
+@cache
 def label(value: StrEnum | None) -> str | None:
     """`value` as people read it: 'Ready now', 'Mental health', 'Left the service'; None stays None."""
     if value is None:

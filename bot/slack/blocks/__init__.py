@@ -74,6 +74,14 @@ def to_message(owed: object) -> Message:
     raise TypeError(f"no Block Kit builder is registered for {type(owed).__name__}")
 
 
+@singledispatch
+def to_payload(owed: object) -> dict[str, Any]:
+    """The chat.postMessage arguments for something owed: its message's, unless a kind registers
+    a builder of plain dicts (for messages owed by the thousand, where slack_sdk's models and
+    their validation would cost more than the rest of the work)."""
+    return to_message(owed).as_kwargs()
+
+
 @to_message.register
 def _already_built(owed: Message) -> Message:
     return owed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,7 +20,7 @@ from slack_sdk.models.views import View
 from bot.core.mrkdwn import escape
 from bot.core.render import render
 from bot.reminders.messages import ReminderView, SessionReminder
-from bot.slack.blocks import Message, section, to_message
+from bot.slack.blocks import Message, section, to_message, to_payload
 from bot.slack.ids.reminders import REASON_INPUT, ActionId, BlockId, CallbackId
 
 MAX_REASON_LENGTH = 500
@@ -26,8 +28,7 @@ MAX_REASON_LENGTH = 500
 
 def reminder_message(reminder: ReminderView) -> Message:
     """The reminder DM; the buttons stay so that a reply can be changed later."""
-    details = render("reminders/reminder.j2", reminder=reminder)
-    reply = render("reminders/reply.j2", reminder=reminder)
+    details, reply = _reminder_copy(reminder)
     value = str(reminder.invitation_id)
     buttons = [
         ButtonElement(
@@ -49,9 +50,82 @@ def reminder_message(reminder: ReminderView) -> Message:
     )
 
 
+# Rendered copy by wording; bounded, since wordings change with every day's lead time.
+_COPIES: dict[tuple[object, ...], tuple[str, str]] = {}
+_MAX_COPIES = 4096
+_WORDING_FIELDS = tuple(
+    field.name for field in dataclasses.fields(ReminderView) if field.name != "invitation_id"
+)
+
+
+def _reminder_copy(reminder: ReminderView) -> tuple[str, str]:
+    """The reminder's details and the line about the reply (mrkdwn), rendered once per wording."""
+    # The copy never shows the invitation: everyone invited to a session, in one time zone and
+    # with the same reply so far, reads the same words, so the planner renders each wording once.
+    wording = tuple(getattr(reminder, name) for name in _WORDING_FIELDS)
+    copy = _COPIES.get(wording)
+    if copy is None:
+        if len(_COPIES) >= _MAX_COPIES:
+            _COPIES.clear()
+        copy = _COPIES[wording] = (
+            render("reminders/reminder.j2", reminder=reminder),
+            render("reminders/reply.j2", reminder=reminder),
+        )
+    return copy
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style is not None:
+        button["style"] = style
+    return button
+
+
+def reminder_payload(reminder: ReminderView) -> dict[str, Any]:
+    """`reminder_message(reminder).as_kwargs()`, built as plain dicts.
+
+    The planner owes thousands of reminders in one call; building slack_sdk's models and
+    validating them in `to_dict` was most of its time. The blocks are fixed and already checked
+    by `reminder_message`, and a test keeps the two identical.
+    """
+    details, reply = _reminder_copy(reminder)
+    value = str(reminder.invitation_id)
+    return {
+        "text": f"{details}\n{reply}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": details}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": reply}]},
+            {
+                "type": "actions",
+                "block_id": str(BlockId.ACTIONS),
+                "elements": [
+                    _button(
+                        "I'll be there",
+                        str(ActionId.ATTENDING),
+                        value,
+                        "primary" if reminder.rsvp != "attending" else None,
+                    ),
+                    _button("Can't make it", str(ActionId.NOT_ATTENDING), value),
+                    _button("Add to calendar", str(ActionId.CALENDAR), value),
+                ],
+            },
+        ],
+    }
+
+
 @to_message.register
 def _session_reminder(owed: SessionReminder) -> Message:
     return reminder_message(owed.view)
+
+
+@to_payload.register
+def _session_reminder_payload(owed: SessionReminder) -> dict[str, Any]:
+    return reminder_payload(owed.view)
 
 
 def absence_reason_modal(invitation_id: int, channel: str, ts: str, title: str) -> View:
