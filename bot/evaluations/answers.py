@@ -8,6 +8,7 @@ request completed, so a partial answer is never a response. Nothing here logs an
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,7 @@ from bot.core.errors import CohortbotError, InvalidInput, NotFound, PermissionDe
 from bot.core.people import zone_of
 from bot.core.timefmt import format_when
 from bot.evaluations.forms import labels_for
+from bot.evaluations.holding import HoldKey, StoredAnswer, hold_response
 from bot.evaluations.pages import split_pages
 from bot.evaluations.requests import cancel_owed
 from bot.programmes.programmes import programme_zone
@@ -33,7 +35,6 @@ from db.models import (
     EvaluationResponse,
 )
 
-# Anonymous responses keep only the date, taken in the programme's home time zone.
 # What Slack sends for one question: an option value, several, the text typed, or nothing.
 RawAnswer = str | Sequence[str] | None
 CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
@@ -315,8 +316,14 @@ def submit_page(
     raw: Mapping[str, RawAnswer],
     slack_user_id: str,
     now: datetime,
+    hold_key: HoldKey,
+    rng: random.Random | None = None,
 ) -> FormPage | Sent:
-    """Take one page's answers: the next page to show, or (after the last page) the stored response."""
+    """Take one page's answers: the next page to show, or (after the last page) the stored response.
+
+    An anonymous response is held back, sealed with `hold_key`, until its group can hide it
+    (`bot/evaluations/holding.py`); `rng` shuffles a released batch (the system's by default).
+    """
     request = _own_open_request(session, request_id, slack_user_id=slack_user_id, now=now)
     pages = pages_of(request.form)
     if not 1 <= page <= len(pages):
@@ -336,7 +343,7 @@ def submit_page(
             _save_draft(session, request.id, answers, now)
             notice = "Some answers on this page are missing; please check them and carry on."
             return _page(request, pages, number, answers, notice)
-    _store_response(session, request, answers, now)
+    _store_response(session, request, answers, now, hold_key=hold_key, rng=rng)
     return Sent(title=request.form.title, commitment_follow_up=_follows_up(request, answers))
 
 
@@ -354,7 +361,13 @@ def _save_draft(
 
 
 def _store_response(
-    session: Session, request: EvaluationRequest, answers: Mapping[str, Answer], now: datetime
+    session: Session,
+    request: EvaluationRequest,
+    answers: Mapping[str, Answer],
+    now: datetime,
+    *,
+    hold_key: HoldKey,
+    rng: random.Random | None,
 ) -> None:
     """Mark the request completed and store the response, in the caller's one transaction."""
     # The guarded update is what refuses a second submission: of two racing transactions only
@@ -373,29 +386,39 @@ def _store_response(
     if completed.rowcount != 1:
         raise AlreadySent()
     form = request.form
-    named = not form.anonymous
     ids = {question.key: question.id for question in form.questions}
-    session.add(
-        EvaluationResponse(
-            form_id=form.id,
-            session_id=request.session_id,
-            cohort_id=request.cohort_id,
-            enrolment_id=request.enrolment_id if named else None,
-            # The programme's own calendar day, the same for every respondent in it.
-            submitted_on=now.astimezone(programme_zone(request.cohort)).date(),
-            submitted_at=now if named else None,
-            answers=[
-                EvaluationAnswer(
-                    question_id=ids[key],
-                    value_number=answer.number,
-                    value_text=answer.text,
-                    value_choices=list(answer.choices) if answer.choices is not None else None,
-                )
-                for key, answer in answers.items()
-                if key in ids
-            ],
+    stored: list[StoredAnswer] = [
+        (
+            ids[key],
+            answer.number,
+            answer.text,
+            list(answer.choices) if answer.choices is not None else None,
         )
-    )
+        for key, answer in answers.items()
+        if key in ids
+    ]
+    if form.anonymous:
+        hold_response(session, request, stored, key=hold_key, now=now, rng=rng)
+    else:
+        session.add(
+            EvaluationResponse(
+                form_id=form.id,
+                session_id=request.session_id,
+                cohort_id=request.cohort_id,
+                enrolment_id=request.enrolment_id,
+                submitted_on=now.astimezone(programme_zone(request.cohort)).date(),
+                submitted_at=now,
+                answers=[
+                    EvaluationAnswer(
+                        question_id=question_id,
+                        value_number=number,
+                        value_text=text,
+                        value_choices=choices,
+                    )
+                    for question_id, number, text, choices in stored
+                ],
+            )
+        )
     session.execute(delete(EvaluationDraft).where(EvaluationDraft.request_id == request.id))
     # A reminder queued moments ago must not chase someone who has just replied.
     cancel_owed(session, [request.id], "evaluation completed")

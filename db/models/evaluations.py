@@ -40,6 +40,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationDraft",
     "EvaluationForm",
+    "EvaluationHeldAnswer",
     "EvaluationQuestion",
     "EvaluationRequest",
     "EvaluationResponse",
@@ -201,6 +202,22 @@ class EvaluationResponse(Base):
             name="anonymous_has_no_timestamp",
         ),
     )
+
+
+class EvaluationHeldAnswer(Base):
+    """An anonymous response held back until its group has enough completions to hide it in.
+
+    Sealed (encrypted and authenticated with a key that is not in the database) and with no
+    column a reader could join on: no form, cohort, session, person, time or sequence. The group
+    tag is a keyed hash of the group, so only the bot can find a group's held answers. How and
+    when they are released: `bot/evaluations/holding.py`.
+    """
+
+    __tablename__ = "evaluation_held_answer"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=new_response_id)
+    group_tag: Mapped[str] = mapped_column(sa.String(64), index=True)
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class EvaluationAnswer(Base):

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.core.errors import CohortbotError
 from bot.evaluations import answers as evaluation_answers
 from bot.evaluations.answers import AlreadySent, AnswerErrors, EvaluationClosed, RawAnswer, Sent
+from bot.evaluations.holding import HoldKey
 from bot.slack.blocks.evaluation_form import (
     closed_view,
     form_page_view,
@@ -65,7 +66,9 @@ def handle_view_form_page(
         refusal = "That form is not one I recognise; please open it again from the message."
         ack(response_action="update", view=notice_view(refusal).to_dict())
         return
+    settings = request.services.settings
     try:
+        hold_key = HoldKey.derive(settings.slack_signing_secret or settings.slack_app_token)
         with request.uow() as session:
             result = evaluation_answers.submit_page(
                 session,
@@ -74,6 +77,7 @@ def handle_view_form_page(
                 raw=raw_answers(view),
                 slack_user_id=request.user_id,
                 now=request.now(),
+                hold_key=hold_key,
             )
     except AnswerErrors as error:
         ack(response_action="errors", errors=error.errors)

@@ -100,13 +100,14 @@ def test_assessments_and_the_talent_map(db: sessionmaker[Session], programme_id:
         Readiness.READY_LATER: 0,
     }
     assert list(assessments.talent_map) == ["London", "North West", "Not recorded"]
+    # One or two people a region: every non-zero cell is hidden (the disclosure rule).
     assert assessments.talent_map["London"] == {
-        Readiness.READY_NOW: 1,
-        Readiness.READY_12_18_MONTHS: 1,
-        Readiness.READY_LATER: 0,
+        Readiness.READY_NOW: "*",
+        Readiness.READY_12_18_MONTHS: "*",
+        Readiness.READY_LATER: "0",
     }
-    assert assessments.talent_map["North West"][Readiness.READY_NOW] == 1
-    assert assessments.talent_map["Not recorded"][Readiness.READY_12_18_MONTHS] == 1
+    assert assessments.talent_map["North West"][Readiness.READY_NOW] == "*"
+    assert assessments.talent_map["Not recorded"][Readiness.READY_12_18_MONTHS] == "*"
     boxes = {box: count for box, count in assessments.nine_box.items() if count}
     assert boxes == {
         (Level.HIGH, Level.HIGH): 2,

@@ -133,8 +133,8 @@ def figures(cohorts: list[CohortFigures] | None = None, **changes: Any) -> Diges
                 Readiness.READY_LATER: 2,
             },
             talent_map={
-                "London": {Readiness.READY_NOW: 2},
-                "North West": {Readiness.READY_LATER: 2},
+                "London": {Readiness.READY_NOW: "*"},
+                "North West": {Readiness.READY_LATER: "10"},
             },
             nine_box={(p, q): 1 if p == q else 0 for p in Level for q in Level},
         ),
@@ -220,7 +220,7 @@ def test_every_section_is_present_with_its_figures() -> None:
     assert "Objectives met: not shown, as too few people have answered." in shown
     assert "Commitments by category: Team 6, Self 4." in shown
     assert "Readiness: Ready now 3, Ready within 12\u201318 months 5, Ready later 2." in shown
-    assert "• London: 2 / 0 / 0" in shown
+    assert "• London: * / 0 / 0" in shown
     assert "7 of 31 participants have a new role (22.6%); 2 in a director role." in shown
     assert "• Secondment: 2 (6% of participants)" in shown
     assert (

@@ -320,7 +320,7 @@ def digest_tables(figures: DigestFigures) -> list[Table]:
             "Talent map",
             ("Region", *(READINESS_LABELS[r] for r in Readiness)),
             [
-                (region, *(counts.get(r, 0) for r in Readiness))
+                (region, *(counts.get(r, "0") for r in Readiness))
                 for region, counts in a.talent_map.items()
             ],
         ),

@@ -169,8 +169,9 @@ class AssessmentFigures:
     """`not_yet_assessed_after_date` by cohort id (cohorts with none left out)."""
     readiness: Mapping[Readiness, int]
     """Every Readiness, in enum order, with its count (0 included)."""
-    talent_map: Mapping[str, Mapping[Readiness, int]]
-    """Region (or 'Not recorded') → readiness → count, regions alphabetically."""
+    talent_map: Mapping[str, Mapping[Readiness, str]]
+    """Region (or 'Not recorded') → readiness → count as published ('*' or rounded), regions
+    alphabetically (see `assessment_figures.disclose_talent_map`)."""
     nine_box: Mapping[tuple[Level, Level], int]
     """(performance, potential) → count, all nine boxes present."""
 

@@ -214,8 +214,7 @@ def assessment_text(figures: DigestFigures) -> str:
     a = figures.assessments
     readiness = [(READINESS_LABELS[r], a.readiness.get(r, 0)) for r in Readiness]
     regions = [
-        (region, [str(counts.get(r, 0)) for r in Readiness])
-        for region, counts in a.talent_map.items()
+        (region, [counts.get(r, "0") for r in Readiness]) for region, counts in a.talent_map.items()
     ]
     return render(
         "digest/assessments.j2",
