@@ -95,3 +95,25 @@ def record_read(
     )
     session.add(event)
     return event
+
+
+ERASURE_ACTION = "person.erased"
+
+
+def record_erasure(session: Session, *, actor: str, now: datetime) -> AuditEvent:
+    """Add an audit event saying an erasure happened, by whom and when, and nothing of whom.
+
+    The event names no record and holds no values: which person was erased would itself say
+    something about them (that they asked, that they were here).
+    """
+    event = AuditEvent(
+        at=now,
+        actor=actor,
+        action=ERASURE_ACTION,
+        entity_type="erasure",
+        entity_id="-",
+        before=None,
+        after=None,
+    )
+    session.add(event)
+    return event

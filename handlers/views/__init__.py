@@ -13,6 +13,7 @@ from handlers.views import (
     evaluations,
     outcomes,
     participation,
+    privacy,
     programmes,
     reminders,
 )
@@ -31,3 +32,4 @@ def register(app: GuardedApp) -> None:
     commitments.register(app)
     assessments.register(app)
     outcomes.register(app)
+    privacy.register(app)
