@@ -335,6 +335,8 @@ class ErasureResult:
 
     records: int
     audit_values: int
+    # Their Slack account as it was, so the caller can clear what Slack still shows them.
+    slack_user_id: str | None = None
 
 
 def erase_person(session: Session, *, person_id: int, actor: str, now: datetime) -> ErasureResult:
@@ -362,7 +364,9 @@ def erase_person(session: Session, *, person_id: int, actor: str, now: datetime)
     record_erasure(session, actor=actor, now=now)
     session.flush()
     session.expire_all()
-    return ErasureResult(records=records.count(), audit_values=len(ids))
+    return ErasureResult(
+        records=records.count(), audit_values=len(ids), slack_user_id=records.slack_user_id
+    )
 
 
 def actor_columns() -> list[sa.Column[Any]]:

@@ -36,6 +36,7 @@ def test_a_coordinator_confirms_the_modal_and_the_person_is_erased(
     runtime: Runtime, slack: SlackSender, standin: SlackStandin
 ) -> None:
     seed(runtime)
+    standin.add_user(SLACK_ID, name=NAME, email="quentin.canary@example.nhs.uk")
     view_id = open_modal(slack, standin, COORDINATOR, f"erase {MENTION}")
     shown = json.dumps(standin.views[view_id].view)
     for listed in (NAME, "diversity answers", "leave reasons", "coaching notes", "audit trail"):
@@ -50,6 +51,9 @@ def test_a_coordinator_confirms_the_modal_and_the_person_is_erased(
     assert done["response_action"] == "update"
     assert "Erased:" in json.dumps(done["view"])
     assert left_behind(runtime) == {"erased_diversity_profile"}
+    # Their Home tab no longer shows their places.
+    home = standin.wait_for(lambda: standin.home_view(SLACK_ID))
+    assert "canary" not in json.dumps(home.view).lower()
     with unit_of_work(runtime.session_factory) as session:
         last = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert last is not None
@@ -63,6 +67,18 @@ def test_a_coordinator_confirms_the_modal_and_the_person_is_erased(
     assert "I hold no records about" in command_reply(
         slack, standin, COORDINATOR, f"erase {MENTION}"
     )
+
+
+def test_a_tampered_erasure_form_is_refused_on_its_field(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    seed(runtime)
+    view_id = open_modal(slack, standin, COORDINATOR, f"erase {MENTION}")
+    standin.views[view_id].view["private_metadata"] = "[1, 2]"
+    refused = submit(slack, standin, view_id, COORDINATOR, **{Field.CONFIRM: ticked(CONFIRMED)})
+    assert refused["response_action"] == "errors"
+    assert "already been erased, or was never known" in refused["errors"][Field.CONFIRM]
+    assert "person" in left_behind(runtime)
 
 
 def test_only_coordinators_may_erase_or_export_and_a_name_is_not_a_mention(
