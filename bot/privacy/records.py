@@ -17,14 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, AuditPersonalValue, Base, Person
-from db.personal import PERSON_TABLE
-
-# Columns holding a Slack user id: a row whose column holds the person's id names them.
-SLACK_ID_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("role_grant", "slack_user_id"),
-    ("unreachable_recipient", "recipient"),
-    ("outbound_message", "recipient"),
-)
+from db.personal import PERSON_TABLE, SLACK_ID_COLUMNS
 
 Key = tuple[Any, ...]
 
@@ -78,22 +71,25 @@ def records_of(session: Session, person_id: int) -> PersonRecords:
     )
     records = PersonRecords(person_id=person_id, slack_user_id=person["slack_user_id"])
     records.owned[PERSON_TABLE] = {(person_id,): dict(person)}
-    changed = True
-    while changed:
-        changed = False
+    # Each pass follows links only from rows found by the one before, until none are new.
+    fresh: dict[str, dict[Key, dict[str, Any]]] = {PERSON_TABLE: records.owned[PERSON_TABLE]}
+    while fresh:
+        found: dict[str, dict[Key, dict[str, Any]]] = {}
         for table in Base.metadata.sorted_tables:
             for fk in table.foreign_keys:
                 parent = fk.column.table.name
-                if is_mention(fk) or not records.owned.get(parent):
+                if is_mention(fk) or parent not in fresh:
                     continue
-                values = {row[fk.column.name] for row in records.owned[parent].values()}
+                values = sorted({row[fk.column.name] for row in fresh[parent].values()})
                 held = records.owned.setdefault(table.name, {})
-                for row in session.execute(
-                    sa.select(table).where(fk.parent.in_(values))
-                ).mappings():
-                    if _key(table, row) not in held:
-                        held[_key(table, row)] = dict(row)
-                        changed = True
+                for start in range(0, len(values), 500):
+                    query = sa.select(table).where(fk.parent.in_(values[start : start + 500]))
+                    for row in session.execute(query).mappings():
+                        key = _key(table, row)
+                        if key not in held:
+                            held[key] = dict(row)
+                            found.setdefault(table.name, {})[key] = held[key]
+        fresh = found
     for table in Base.metadata.sorted_tables:
         for fk in table.foreign_keys:
             if is_mention(fk):
@@ -126,12 +122,16 @@ def class_names() -> dict[str, str]:
 
 
 def audit_events_about(session: Session, records: PersonRecords) -> list[AuditEvent]:
-    """Audit events about the person's own records (the ones whose values are about them)."""
+    """Audit events about the person's own records, and about rows naming them by Slack id."""
     names = class_names()
     wanted: dict[str, set[str]] = {}
     for table, rows in records.owned.items():
         if table in names and len(next(iter(rows))) == 1:
-            wanted[names[table]] = {str(key[0]) for key in rows}
+            wanted.setdefault(names[table], set()).update(str(key[0]) for key in rows)
+    for table, column in SLACK_ID_COLUMNS:
+        for key, row in records.mentions.get(table, {}).items():
+            if records.slack_user_id is not None and row.get(column) == records.slack_user_id:
+                wanted.setdefault(names[table], set()).add(str(key[0]))
     events: list[AuditEvent] = []
     for entity_type, ids in sorted(wanted.items()):
         id_list = sorted(ids)

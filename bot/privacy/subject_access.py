@@ -26,14 +26,13 @@ from bot.core.notice import Notice
 from bot.core.render import TEMPLATE_DIR
 from bot.core.timefmt import format_when
 from bot.privacy.records import (
-    SLACK_ID_COLUMNS,
     PersonRecords,
     audit_events_about,
     find_person,
     reachable_tables,
     records_of,
 )
-from db.personal import PERSON_TABLE
+from db.personal import PERSON_TABLE, SLACK_ID_COLUMNS
 
 SUBJECT_ACCESS_KIND = "subject_access"
 READ_WHAT = "subject_access"

@@ -138,7 +138,6 @@ def build(session: Session) -> Canary:
                 note="canary outcome note",
                 reported_by=SLACK_ID,
             ),
-            RoleGrant(slack_user_id=SLACK_ID, role=Role.COACH, granted_by=COORDINATOR),
             UnreachableRecipient(recipient=SLACK_ID, reason="canary_reason"),
         ]
     )
@@ -208,6 +207,18 @@ def build(session: Session) -> Canary:
         entity=enrolment,
         before={"status_reason": None},
         after={"status_reason": "canary audited reason"},
+        now=AT,
+    )
+    grant = RoleGrant(slack_user_id=SLACK_ID, role=Role.COACH, granted_by=COORDINATOR)
+    session.add(grant)
+    session.flush()
+    record_change(
+        session,
+        actor=COORDINATOR,
+        action="role.grant",
+        entity=grant,
+        before=None,
+        after={"slack_user_id": SLACK_ID, "role": "coach"},
         now=AT,
     )
     session.flush()

@@ -16,11 +16,11 @@ from bot.privacy.erasure import (
     erase_person,
     preview_erasure,
 )
-from bot.privacy.records import SLACK_ID_COLUMNS, reachable_tables
+from bot.privacy.records import reachable_tables
 from db.engine import unit_of_work
 from db.enums import OutboundState
 from db.models import AuditEvent, AuditPersonalValue, EvaluationAnswer, OutboundMessage, Person
-from db.personal import person_linked_tables
+from db.personal import SLACK_ID_COLUMNS, person_linked_tables
 from tests.privacy.canary import COORDINATOR, build, canary_cells
 from tests.reporting.digest_dataset import NOW
 
