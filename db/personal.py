@@ -15,6 +15,20 @@ from db.models import Base
 
 PERSON_TABLE = "person"
 
+# Columns holding a person's Slack user id rather than a foreign key: a row whose column holds
+# someone's id is about them too (their roles, Slack's word that they cannot be reached, messages
+# to them). Erasure, subject access and the audit trail's split of values read this list.
+SLACK_ID_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("role_grant", "slack_user_id"),
+    ("unreachable_recipient", "recipient"),
+    ("outbound_message", "recipient"),
+)
+
+
+def about_people_by_slack_id() -> frozenset[str]:
+    """Tables whose rows name a person by Slack id (see `SLACK_ID_COLUMNS`)."""
+    return frozenset(table for table, _ in SLACK_ID_COLUMNS)
+
 
 @cache
 def person_linked_tables() -> frozenset[str]:

@@ -15,6 +15,7 @@ from scheduling import (
     evaluations,
     reminders,
     reporting,
+    retention,
 )
 from scheduling.delivery import deliver_due
 from scheduling.tick import Tick, TickDependencies
@@ -49,6 +50,7 @@ TICKS: tuple[Tick, ...] = (
     *coaching.TICKS,
     *reporting.TICKS,
     *evaluations.TICKS,
+    *retention.TICKS,
     Tick("deliver-outbox", every_seconds=10, run=deliver_outbox),
     Tick("purge-processed-events", every_seconds=3600, run=purge_events),
 )

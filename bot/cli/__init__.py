@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.cli.export import add_export_parser, run_export_command
 from bot.cli.imports import add_import_parser, run_import_command
+from bot.cli.privacy import add_privacy_parsers, run_privacy_command
 from bot.cli.timetable import add_timetable_parser, run_history_command, run_timetable_command
 from bot.core.clock import system_clock
 from bot.core.logging_setup import configure_logging
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(commands)
     add_timetable_parser(commands)
     add_export_parser(commands)
+    add_privacy_parsers(commands)
     return parser
 
 
@@ -128,6 +130,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # Quiet: the command says what it wrote, and a bad argument is one line.
         configure_logging(settings.secrets, level=logging.WARNING)
         return run_export_command(args, Runtime.build(settings), sys.stdout, sys.stderr)
+    if args.command in ("erase", "sar"):
+        configure_logging(settings.secrets, level=logging.WARNING)
+        return run_privacy_command(args, Runtime.build(settings), sys.stdout, sys.stderr)
     once_at = scheduler_instant(args, settings)
     configure_logging(settings.secrets)
     runtime = Runtime.build(settings)

@@ -10,6 +10,8 @@ personal values encrypted under a per-person key that erasure destroys) this use
   references: the action, the record's type and id, the actor's Slack id and the time. Its
   before and after values go to `audit_personal_value`, one row per event, which the database
   lets erasure delete; `values_of` reads them back while they exist;
+- so does an event about a row naming a person by Slack id (`db.personal.SLACK_ID_COLUMNS`: a
+  role grant, an unreachable recipient), whose values hold that id;
 - events about programme data (programmes, cohorts, rounds, policies) keep their values inline;
 - reads are recorded with a reference to what was read (`cohort:3`) and a row count only.
 
@@ -28,7 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, AuditPersonalValue
-from db.personal import person_linked_tables, table_of_class
+from db.personal import about_people_by_slack_id, person_linked_tables, table_of_class
 
 
 def record_change(
@@ -61,7 +63,9 @@ def record_change(
 
 def _about_a_person(entity_type: str) -> bool:
     table = table_of_class(entity_type)
-    return table is not None and table.name in person_linked_tables()
+    return table is not None and (
+        table.name in person_linked_tables() or table.name in about_people_by_slack_id()
+    )
 
 
 def values_of(
@@ -92,6 +96,28 @@ def record_read(
         entity_id=scope[:64],
         before=None,
         after={"rows": rows},
+    )
+    session.add(event)
+    return event
+
+
+ERASURE_ACTION = "person.erased"
+
+
+def record_erasure(session: Session, *, actor: str, now: datetime) -> AuditEvent:
+    """Add an audit event saying an erasure happened, by whom and when, and nothing of whom.
+
+    The event names no record and holds no values: which person was erased would itself say
+    something about them (that they asked, that they were here).
+    """
+    event = AuditEvent(
+        at=now,
+        actor=actor,
+        action=ERASURE_ACTION,
+        entity_type="erasure",
+        entity_id="-",
+        before=None,
+        after=None,
     )
     session.add(event)
     return event

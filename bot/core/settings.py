@@ -26,6 +26,14 @@ TIMEZONE_DEFAULT = "Europe/London"
 # Well inside Slack's workspace-wide limit for chat.postMessage.
 SEND_RATE_DEFAULT = 300
 DIGEST_AT_DEFAULT = "mon 09:00"
+# The retention schedule's defaults (README, "Data protection"): unsuccessful applications are
+# anonymised a year after their round closes; participants are erased six years after their
+# programme ends (the NHS keeps staff training records for six years); delivered messages and
+# Slack's event ids are kept only as long as delivery and retries need (event ids: a day, fixed
+# in bot.core.event_log, as Slack retries for minutes).
+RETAIN_UNSUCCESSFUL_MONTHS_DEFAULT = 12
+RETAIN_PARTICIPANT_YEARS_DEFAULT = 6
+RETAIN_DELIVERED_DAYS_DEFAULT = 30
 
 # What each variable must look like, said the way the start-up error will say it.
 EXPECTED = {
@@ -44,6 +52,9 @@ EXPECTED = {
     "COHORTBOT_FORMS_DIR": "a directory of extra or replacement evaluation form files (*.yaml)",
     "COHORTBOT_DIGEST_AT": "a day and a 24-hour time in each programme's time zone, such as "
     "mon 09:00",
+    "COHORTBOT_RETAIN_UNSUCCESSFUL_MONTHS": "a whole number of months from 1 to 120",
+    "COHORTBOT_RETAIN_PARTICIPANT_YEARS": "a whole number of years from 1 to 50",
+    "COHORTBOT_RETAIN_DELIVERED_DAYS": "a whole number of days from 1 to 3650",
 }
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -61,6 +72,15 @@ class WeeklyTime:
 
     weekday: int  # Monday is 0, as date.weekday() counts
     at: time
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (the retention schedule), applied by the clock."""
+
+    unsuccessful_months: int = RETAIN_UNSUCCESSFUL_MONTHS_DEFAULT
+    participant_years: int = RETAIN_PARTICIPANT_YEARS_DEFAULT
+    delivered_days: int = RETAIN_DELIVERED_DAYS_DEFAULT
 
 
 class SettingsError(Exception):
@@ -88,6 +108,7 @@ class Settings:
     # Imported evaluation forms, added to the built-in ones in templates/evaluation_forms/.
     forms_dir: Path | None = None
     digest_at: WeeklyTime = field(default_factory=lambda: _weekly_time(DIGEST_AT_DEFAULT))
+    retention: Retention = field(default_factory=Retention)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -139,6 +160,26 @@ def load_settings(
         send_rate_per_minute=_send_rate(get("COHORTBOT_SEND_RATE_PER_MINUTE")),
         forms_dir=_forms_dir(get("COHORTBOT_FORMS_DIR")),
         digest_at=_weekly_time(get("COHORTBOT_DIGEST_AT") or DIGEST_AT_DEFAULT),
+        retention=Retention(
+            unsuccessful_months=_whole(
+                get("COHORTBOT_RETAIN_UNSUCCESSFUL_MONTHS"),
+                "COHORTBOT_RETAIN_UNSUCCESSFUL_MONTHS",
+                RETAIN_UNSUCCESSFUL_MONTHS_DEFAULT,
+                120,
+            ),
+            participant_years=_whole(
+                get("COHORTBOT_RETAIN_PARTICIPANT_YEARS"),
+                "COHORTBOT_RETAIN_PARTICIPANT_YEARS",
+                RETAIN_PARTICIPANT_YEARS_DEFAULT,
+                50,
+            ),
+            delivered_days=_whole(
+                get("COHORTBOT_RETAIN_DELIVERED_DAYS"),
+                "COHORTBOT_RETAIN_DELIVERED_DAYS",
+                RETAIN_DELIVERED_DAYS_DEFAULT,
+                3650,
+            ),
+        ),
     )
     return settings.require(*require)
 
@@ -190,6 +231,14 @@ def _send_rate(value: str | None) -> int:
         return SEND_RATE_DEFAULT
     if not value.isdigit() or not 1 <= int(value) <= 6000:
         raise SettingsError("COHORTBOT_SEND_RATE_PER_MINUTE", f"is {value!r}")
+    return int(value)
+
+
+def _whole(value: str | None, variable: str, default: int, most: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= most:
+        raise SettingsError(variable, f"is {value!r}")
     return int(value)
 
 

@@ -41,7 +41,7 @@ from db.models.evaluations import (
 from db.models.messaging import OutboundMessage, ProcessedEvent, UnreachableRecipient
 from db.models.people import Enrolment, LeavePeriod, Person, normalise_email
 from db.models.programme import ActionLearningGroup, AdvertisingRound, Cohort, Programme
-from db.models.reporting import DigestSnapshot
+from db.models.reporting import DigestSnapshot, ErasedDiversityProfile
 from db.models.sessions import Invitation, ProgrammeSession, SessionChange
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "DigestSnapshot",
     "Enrolment",
     "EnrolmentStatus",
+    "ErasedDiversityProfile",
     "EvaluationAnswer",
     "EvaluationDraft",
     "EvaluationForm",

@@ -57,6 +57,9 @@ class Person(CreatedAtMixin, Base):
     region: Mapped[str | None] = mapped_column(sa.String(100))
     # IANA zone name reported by Slack, e.g. "Europe/London".
     slack_tz: Mapped[str | None] = mapped_column(sa.String(64))
+    # Set when the person was erased (bot.privacy.erasure): the row stays as an anonymous unit so
+    # that counts stay right, with nothing left that names them.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # passive_deletes="all": deleting a person with history is refused by the
     # database (NO ACTION), not "fixed" by the ORM nulling out foreign keys.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from db.base import Base, CreatedAtMixin, JSONType
 if TYPE_CHECKING:
     from db.models.programme import Programme
 
-__all__ = ["DigestSnapshot"]
+__all__ = ["DigestSnapshot", "ErasedDiversityProfile"]
 
 
 class DigestSnapshot(CreatedAtMixin, Base):
@@ -36,3 +37,31 @@ class DigestSnapshot(CreatedAtMixin, Base):
     programme: Mapped[Programme] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("programme_id", "week_of"),)
+
+
+def _random_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ErasedDiversityProfile(Base):
+    """How an erased person counted in a programme's diversity tables, with no link to them.
+
+    Erasure removes gender and ethnicity from the person's applications, yet the digest's figures
+    must not change: the person's contribution moves here, as the labels the tables count. No
+    foreign key to a person, no timestamp and a random id, so nothing joins or orders it back to
+    the anonymised records it came from.
+    """
+
+    __tablename__ = "erased_diversity_profile"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True, default=_random_id)
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme.id", ondelete="CASCADE"), index=True
+    )
+    # Whether they counted among the programme's applicants, and among its participants.
+    applicant: Mapped[bool]
+    participant: Mapped[bool]
+    gender: Mapped[str] = mapped_column(sa.String(64))
+    ethnicity: Mapped[str] = mapped_column(sa.String(100))
+    region: Mapped[str] = mapped_column(sa.String(100))
+    organisation_type: Mapped[str] = mapped_column(sa.String(100))

@@ -13,6 +13,7 @@ from handlers.views import (
     evaluations,
     outcomes,
     participation,
+    privacy,
     programmes,
     reminders,
     timetable,
@@ -33,3 +34,4 @@ def register(app: GuardedApp) -> None:
     commitments.register(app)
     assessments.register(app)
     outcomes.register(app)
+    privacy.register(app)

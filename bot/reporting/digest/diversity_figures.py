@@ -20,6 +20,7 @@ from bot.core.disclosure import disclose_breakdown, disclose_count
 from bot.reporting.digest.figures import DiversityFigures, DiversityTable
 from bot.reporting.digest.rows import ApplicationRow, EnrolmentRow
 from db.enums import OrganisationType
+from db.models import ErasedDiversityProfile
 
 NOT_STATED = "Not stated"
 
@@ -60,15 +61,15 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def diversity_figures(
+def profiles(
     applications: Sequence[ApplicationRow], participants: Sequence[EnrolmentRow]
-) -> DiversityFigures:
-    """Applicants versus participants by ethnicity, gender, region and organisation type."""
+) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
+    """By person id: each applicant's profile, and each participant's."""
     by_id = {row.id: row for row in applications}
     latest: dict[int, ApplicationRow] = {}
     for row in applications:  # oldest first, so the last one kept is the latest
         latest[row.person_id] = row
-    applicants = [_from_application(row) for row in latest.values()]
+    applicants = {person_id: _from_application(row) for person_id, row in latest.items()}
     people: dict[int, dict[str, str]] = {}
     for participant in participants:
         enrolment = participant.enrolment
@@ -82,13 +83,44 @@ def diversity_figures(
             people[enrolment.person_id] = _profile(
                 None, None, person.region, person.organisation_type
             )
-    members = list(people.values())
+    return applicants, people
+
+
+def diversity_figures(
+    applications: Sequence[ApplicationRow],
+    participants: Sequence[EnrolmentRow],
+    erased: Sequence[ErasedDiversityProfile] = (),
+) -> DiversityFigures:
+    """Applicants versus participants by ethnicity, gender, region and organisation type.
+
+    Erased people count through `erased`, their unlinked profiles, and never through their
+    anonymised rows (whose diversity answers are gone).
+    """
+    gone = {row.enrolment.person_id for row in participants if row.enrolment.person.erased_at}
+    gone |= {row.person_id for row in applications if row.erased}
+    by_person, of_participants = profiles(
+        [row for row in applications if row.person_id not in gone],
+        [row for row in participants if row.enrolment.person_id not in gone],
+    )
+    applicants = list(by_person.values())
+    applicants += [_erased_profile(row) for row in erased if row.applicant]
+    members = list(of_participants.values())
+    members += [_erased_profile(row) for row in erased if row.participant]
     tables = tuple(_table(key, title, applicants, members) for key, title in DIMENSIONS)
     return DiversityFigures(
         tables=tables,
         applicants_total=disclose_count(len(applicants)),
         participants_total=disclose_count(len(members)),
     )
+
+
+def _erased_profile(row: ErasedDiversityProfile) -> dict[str, str]:
+    return {
+        "gender": row.gender,
+        "ethnicity": row.ethnicity,
+        "region": row.region,
+        "organisation_type": row.organisation_type,
+    }
 
 
 def _table(

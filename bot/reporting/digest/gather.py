@@ -111,7 +111,11 @@ def digest_figures(
         # Diversity is published for the whole programme only: a cohort is too small.
         diversity=None
         if scope.restricted
-        else diversity_figures(rows.load_applications(session, programme_id), participants),
+        else diversity_figures(
+            rows.load_applications(session, programme_id),
+            participants,
+            rows.load_erased_profiles(session, programme_id),
+        ),
         upcoming=coming,
         actions=suggested_actions(
             cohorts=cohorts,

@@ -31,6 +31,7 @@ from db.models import (
     CoachingSession,
     Cohort,
     Enrolment,
+    ErasedDiversityProfile,
     Invitation,
     Outcome,
     Person,
@@ -121,6 +122,8 @@ class ApplicationRow:
     ethnicity: str | None
     region: str | None
     organisation_type: OrganisationType | None
+    # The applicant was erased: they count in the diversity tables by their unlinked profile.
+    erased: bool = False
 
 
 def load_scope(session: Session, programme_id: int, cohort_ids: Sequence[int] | None) -> Scope:
@@ -245,9 +248,21 @@ def load_applications(session: Session, programme_id: int) -> list[ApplicationRo
             case((consented, Application.ethnicity), else_=None),
             func.coalesce(Application.region, Person.region),
             Application.organisation_type,
+            Person.erased_at.is_not(None),
         )
         .join(Person, Person.id == Application.person_id)
         .where(Application.programme_id == programme_id)
         .order_by(Application.submitted_at, Application.id)
     )
     return [ApplicationRow(*row) for row in session.execute(statement)]
+
+
+def load_erased_profiles(session: Session, programme_id: int) -> list[ErasedDiversityProfile]:
+    """How the programme's erased people count in its diversity tables."""
+    return list(
+        session.scalars(
+            select(ErasedDiversityProfile)
+            .where(ErasedDiversityProfile.programme_id == programme_id)
+            .order_by(ErasedDiversityProfile.id)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Data-subject rights: erasure, subject access and the retention schedule."""
