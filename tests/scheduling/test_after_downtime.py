@@ -43,3 +43,24 @@ def test_back_the_day_before_it_sends_the_missed_reminder_worded_for_that_day(
     late, morning = standin.messages_in(PARTICIPANT)
     assert "is tomorrow" in late.text
     assert "is today" in morning.text
+
+
+def test_deployed_into_a_running_programme_it_owes_only_this_weeks_digest(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    standin.add_channel("C0STEER01", name="steering-group")
+    with unit_of_work(runtime.session_factory) as session:
+        held, _ = programme_with_session(
+            session,
+            starts_at=datetime(2017, 1, 20, 9, 0, tzinfo=LONDON),
+            people={PARTICIPANT: None},
+        )
+        held.cohort.programme.steering_channel_id = "C0STEER01"
+
+    # The clock's first run, months into the programme, on a Wednesday.
+    run_once(runtime.tick_dependencies(), datetime(2017, 5, 3, 10, 0, tzinfo=LONDON))
+
+    # One digest (its charts and workbook follow as files), for the current week only.
+    (digest,) = [m.text for m in standin.messages_in("C0STEER01") if m.text]
+    assert "week of Mon 1 May" in digest
+    assert standin.messages_in(PARTICIPANT) == []  # nothing about the session long past
