@@ -15,7 +15,7 @@ import jinja2
 
 import templates
 from bot.core.mrkdwn import escape, shorten
-from bot.core.timefmt import format_day, format_when
+from bot.core.timefmt import format_day, format_span, format_when
 
 TEMPLATE_DIR = Path(templates.__file__).parent
 
@@ -33,6 +33,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["when"] = format_when
+    env.filters["span"] = format_span
     env.filters["day"] = format_day
     # `{{ text | short }}` echoes a person's own text back without letting it overflow a reply.
     env.filters["short"] = shorten

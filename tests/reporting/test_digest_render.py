@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.disclosure import Breakdown
 from bot.core.ratio import Ratio
+from bot.core.render import render
 from bot.evaluations.results import ResponseRate
 from bot.reporting.digest.figures import (
     AssessmentFigures,
@@ -294,3 +295,24 @@ def test_a_preview_says_where_the_charts_will_appear() -> None:
         "Charts (attendance, talent grid) and the full detail in a workbook are attached "
         "when the digest is posted in <#C0STEER01>."
     )
+
+
+def test_an_all_day_session_coming_up_shows_its_day_not_a_time() -> None:
+    workshop = UpcomingSession(
+        session_id=1,
+        cohort_id=1,
+        cohort_label="Aspiring Directors / 2018",
+        title="Launch workshop",
+        kind=SessionKind.WORKSHOP,
+        starts_at=datetime(2018, 9, 12, 8, 0, tzinfo=UTC),
+        compulsory=True,
+        invited=15,
+        replied_yes=12,
+        ends_at=datetime(2018, 9, 13, 16, 0, tzinfo=UTC),
+        all_day=True,
+    )
+
+    shown = render("digest/upcoming.j2", sessions=[workshop], more=0, tz=ZoneInfo("Europe/London"))
+
+    assert "Wed 12 Sep to Thu 13 Sep" in shown and "(all day)" in shown
+    assert "09:00" not in shown

@@ -233,6 +233,8 @@ class UpcomingSession:
     compulsory: bool
     invited: int
     replied_yes: int
+    ends_at: datetime | None = None
+    all_day: bool = False
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class SessionRow:
     present: int
     excused: int
     absent: int
+    all_day: bool
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def load_sessions(session: Session, scope: Scope) -> list[SessionRow]:
             _count_where(Invitation.attendance == AttendanceStatus.PRESENT),
             _count_where(Invitation.attendance == AttendanceStatus.EXCUSED),
             _count_where(Invitation.attendance == AttendanceStatus.ABSENT),
+            ProgrammeSession.all_day,
         )
         .outerjoin(Invitation, Invitation.session_id == ProgrammeSession.id)
         .where(

@@ -25,6 +25,8 @@ def upcoming(
             compulsory=row.compulsory,
             invited=row.invited,
             replied_yes=row.replied_yes,
+            ends_at=row.ends_at,
+            all_day=row.all_day,
         )
         for row in sessions
         if now < row.starts_at <= until
