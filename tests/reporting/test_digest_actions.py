@@ -29,6 +29,7 @@ def test_coming_up_in_the_next_two_weeks(db: sessionmaker[Session], programme_id
         compulsory=True,
         invited=3,
         replied_yes=2,
+        ends_at=at(date(2017, 6, 12), 13),
     )
 
 
