@@ -8,7 +8,8 @@ Owes `--messages` messages to `--people` people, all due at once, then runs `coh
 (SIGKILL cannot be caught: no clean-up runs), until it has killed `--kills` times; then it lets
 passes finish until nothing is owed. Between runs `T` moves on by a random 10 to 90 seconds, as a
 clock process restarted by its supervisor would find it. With `--dispatchers 2`, two passes start
-at once, each killed on its own (they take turns tick by tick, see `scheduling.clock_lock`). Slack is the project's stand-in, holding each post
+up to a second apart and a kill takes one of them or both (they take turns tick by tick, see
+`scheduling.clock_lock`). Slack is the project's stand-in, holding each post
 a little so that kills often land between Slack posting and the row being marked sent.
 
 It prints what was owed, what Slack received (each message carries its outbox id in its metadata),
@@ -145,11 +146,17 @@ def run(
         while runs < limit:
             killing = killed < kills
             posted_before = _posts(standin)
-            processes = [_start(now, env, workdir) for _ in range(dispatchers)]
+            processes = []
+            for number in range(dispatchers):
+                if number:
+                    # Passes overlap at varied offsets, as a --once beside a restarted clock would.
+                    time.sleep(rng.uniform(0.0, 1.0))
+                processes.append(_start(now, env, workdir))
             runs += 1
             if killing:
                 moment = _kill_moment(rng, posted_before, unsettled(factory))
-                hit = _kill_at(moment, processes, standin)
+                victims = _victims(rng, processes)
+                hit = _kill_at(moment, victims, standin)
                 killed += hit
                 if hit and _posts(standin) > posted_before:
                     mid_send += hit
@@ -198,10 +205,19 @@ def _kill_moment(rng: random.Random, posted: int, owed: int) -> KillMoment:
     return KillMoment(None, rng.uniform(0.3, 4.0), jitter)
 
 
+def _victims(
+    rng: random.Random, processes: Sequence[subprocess.Popen[str]]
+) -> list[subprocess.Popen[str]]:
+    """Which of the passes this kill takes: one of two at random, sometimes both."""
+    if len(processes) == 1 or rng.random() < 0.3:
+        return list(processes)
+    return [rng.choice(processes)]
+
+
 def _kill_at(
     moment: KillMoment, processes: Sequence[subprocess.Popen[str]], standin: SlackStandin
 ) -> int:
-    """SIGKILL every process still running at `moment`; returns how many were killed."""
+    """SIGKILL every one of `processes` still running at `moment`; returns how many were killed."""
     deadline = time.monotonic() + moment.seconds
     while time.monotonic() < deadline and any(p.poll() is None for p in processes):
         if moment.posts is not None and _posts(standin) >= moment.posts:

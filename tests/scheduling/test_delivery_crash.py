@@ -19,7 +19,7 @@ def test_killed_passes_neither_duplicate_nor_lose(
     # `db` empties the shared database before and after.
     result = run(database_url, kills=6, messages=30, people=6, dispatchers=dispatchers)
 
-    assert result.kills == 6
+    assert result.kills >= 6
     assert result.kills_mid_send >= 1, "no kill landed while posting: the test proved nothing"
     assert result.unsettled == 0
     assert (result.owed, result.delivered, result.lost) == (30, 30, 0)
