@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.applications import applications, rounds
 from bot.applications.screening import CRITERIA_HELP
+from bot.core.audit import record_read
 from bot.core.errors import InvalidInput
 from bot.home.command_catalogue import Subcommand
 from bot.slack.blocks import Message, notice
@@ -111,6 +112,14 @@ def handle_applications(request: CommandRequest) -> Message:
             for application in listed
         ]
         label = applications.status_label(applications.parse_status(status)) if status else None
+        record_read(
+            session,
+            actor=request.user_id,
+            what="applications",
+            scope=f"programme:{programme.id}",
+            rows=len(lines),
+            now=request.now(),
+        )
         return applications_message(programme, label, lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.audit import record_read
 from bot.core.errors import InvalidInput
 from bot.core.mentions import parse_mention
 from bot.core.mrkdwn import shorten
@@ -80,7 +81,16 @@ def handle_command_assessments(request: CommandRequest) -> Message:
         request.require_coordinator(session)
         words = request.arguments
         cohort = resolve_cohort(session, words) if words else only_cohort(session)
-        return report_message(assessment_report.cohort_assessments(session, cohort))
+        report = assessment_report.cohort_assessments(session, cohort)
+        record_read(
+            session,
+            actor=request.user_id,
+            what="assessments",
+            scope=f"cohort:{cohort.id}",
+            rows=len(report.lines),
+            now=request.now(),
+        )
+        return report_message(report)
 
 
 ROUTES: tuple[Route, ...] = (

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from bot.coaching import allowance as coaching
 from bot.coaching import assignment as coach_assignment
 from bot.coaching import log as coaching_log
+from bot.core.audit import record_read
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.mentions import parse_mention
 from bot.home.command_catalogue import Subcommand
@@ -140,6 +141,15 @@ def handle_command_coachees(request: CommandRequest) -> Message:
                 "`/cohort role add @you coach`."
             )
         statuses = coach_assignment.coachees(session, coach, request.now())
+        # By reference only: whose coachees, as the coach's own person record.
+        record_read(
+            session,
+            actor=request.user_id,
+            what="coachees",
+            scope="own" if yourself else "coach",
+            rows=len(statuses),
+            now=request.now(),
+        )
     return coachees_message(statuses, coach_slack_user_id=coach, yourself=yourself)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.audit import record_read
 from bot.core.errors import InvalidInput
 from bot.core.mentions import parse_mention
 from bot.home.command_catalogue import Subcommand
@@ -41,7 +42,16 @@ def handle_command_outcomes(request: CommandRequest) -> Message:
     """`/cohort outcomes`: the coordinators' list, with Confirm / Reject on those awaiting."""
     with request.uow() as session:
         request.require_coordinator(session)
-        confirmed, awaiting = outcomes.split_lines(outcomes.outcome_lines(session))
+        lines = outcomes.outcome_lines(session)
+        confirmed, awaiting = outcomes.split_lines(lines)
+        record_read(
+            session,
+            actor=request.user_id,
+            what="outcomes",
+            scope="all",
+            rows=len(lines),
+            now=request.now(),
+        )
     return list_message(confirmed, awaiting)
 
 
