@@ -8,7 +8,7 @@ Owes `--messages` messages to `--people` people, all due at once, then runs `coh
 (SIGKILL cannot be caught: no clean-up runs), until it has killed `--kills` times; then it lets
 passes finish until nothing is owed. Between runs `T` moves on by a random 10 to 90 seconds, as a
 clock process restarted by its supervisor would find it. With `--dispatchers 2`, two passes start
-up to a second apart and a kill takes one of them or both (they take turns tick by tick, see
+up to a second apart and each is killed at a moment of its own (they take turns tick by tick, see
 `scheduling.clock_lock`). Slack is the project's stand-in, holding each post
 a little so that kills often land between Slack posting and the row being marked sent.
 
@@ -154,12 +154,15 @@ def run(
                 processes.append(_start(now, env, workdir))
             runs += 1
             if killing:
-                moment = _kill_moment(rng, posted_before, unsettled(factory))
-                victims = _victims(rng, processes)
-                hit = _kill_at(moment, victims, standin)
-                killed += hit
-                if hit and _posts(standin) > posted_before:
-                    mid_send += hit
+                # Each pass is killed at a moment of its own, in a random order.
+                for victim in rng.sample(processes, len(processes)):
+                    if killed >= kills:
+                        break
+                    moment = _kill_moment(rng, _posts(standin), unsettled(factory))
+                    hit = _kill_at(moment, [victim], standin)
+                    killed += hit
+                    if hit and _posts(standin) > posted_before:
+                        mid_send += hit
             for process in processes:
                 _, errors = process.communicate(timeout=PASS_TIMEOUT_SECONDS)
                 if process.returncode not in (0, -signal.SIGKILL):
@@ -203,15 +206,6 @@ def _kill_moment(rng: random.Random, posted: int, owed: int) -> KillMoment:
             posted + rng.randint(1, min(owed, POSTS_BEFORE_KILL)), PASS_TIMEOUT_SECONDS, jitter
         )
     return KillMoment(None, rng.uniform(0.3, 4.0), jitter)
-
-
-def _victims(
-    rng: random.Random, processes: Sequence[subprocess.Popen[str]]
-) -> list[subprocess.Popen[str]]:
-    """Which of the passes this kill takes: one of two at random, sometimes both."""
-    if len(processes) == 1 or rng.random() < 0.3:
-        return list(processes)
-    return [rng.choice(processes)]
 
 
 def _kill_at(
