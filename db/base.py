@@ -61,9 +61,16 @@ def utcnow(context: Any) -> datetime:
     """
     connection = getattr(context, "connection", None)
     clock = connection.info.get(CLOCK_KEY) if connection is not None else None
-    if clock is not None:
-        now: datetime = clock()
-        return now.astimezone(UTC)
+    now: datetime = (clock or wall_clock)()
+    return now.astimezone(UTC)
+
+
+def wall_clock() -> datetime:
+    """The real time, aware, in UTC: the one place cohortbot reads the wall clock.
+
+    It lives in the lowest layer because default timestamps need it when no clock was lent;
+    everywhere else it arrives as `bot.core.clock.system_clock`, injected.
+    """
     return datetime.now(UTC)
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+
+from db.base import wall_clock
 
 Clock = Callable[[], datetime]
 
-
-def system_clock() -> datetime:
-    """The real time, timezone-aware in UTC; the only place cohortbot reads the wall clock."""
-    return datetime.now(UTC)
+# The real time, aware, in UTC. Read in one place only (`db.base.wall_clock`, which default
+# timestamps fall back on), and handed to the processes that need it from here.
+system_clock: Clock = wall_clock
 
 
 def fixed_clock(instant: datetime) -> Clock:

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.core.errors import InvalidInput
 from bot.core.mrkdwn import shorten
 
-_MONTHS = {
+# Month names and the abbreviations people type, to their numbers.
+MONTHS = {
     name: number
     for number, names in enumerate(
         (
@@ -60,11 +61,11 @@ def parse_date(
     elif match := _WORDS.match(cleaned):
         day = int(match.group(1))
         month_name = match.group(2)
-        if month_name not in _MONTHS:
+        if month_name not in MONTHS:
             raise InvalidInput(
                 f"{field}: '{shorten(text)}' has no month I recognise ({EXAMPLES}).", field=field
             )
-        month = _MONTHS[month_name]
+        month = MONTHS[month_name]
         if match.group(3) is None:
             if on_or_after is not None:
                 return _next_day_and_month(day, month, on_or_after, text, field)

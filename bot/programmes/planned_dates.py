@@ -29,31 +29,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.core.dates import parse_date
+from bot.core.dates import MONTHS, parse_date
 from bot.core.errors import InvalidInput
 
 MAX_SPAN_DAYS = 14
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _WEEKDAYS = {
     name: number
     for number, names in enumerate(
@@ -130,8 +109,8 @@ def parse_planned_dates(text: str) -> list[PlannedDates]:
                 "a week commencing is a Monday"
             )
         return [PlannedDates(monday, monday + timedelta(days=4), Precision.WEEK)]
-    if (match := _MONTH_ONLY.match(cleaned)) and match.group("month") in _MONTHS:
-        year, month = int(match.group("year")), _MONTHS[match.group("month")]
+    if (match := _MONTH_ONLY.match(cleaned)) and match.group("month") in MONTHS:
+        year, month = int(match.group("year")), MONTHS[match.group("month")]
         length = calendar.monthrange(year, month)[1]
         return [PlannedDates(date(year, month, 1), date(year, month, length), Precision.MONTH)]
     if _NUMERIC.match(cleaned):
@@ -172,13 +151,13 @@ def _end(part: str, text: str) -> _End:
     if match is None:
         raise DateError(f"'{text}' is not a date I can read (such as 12-13 September 2018)")
     month_name, weekday_name = match.group("month"), match.group("weekday")
-    if month_name is not None and month_name not in _MONTHS:
+    if month_name is not None and month_name not in MONTHS:
         raise DateError(f"'{text}' has no month I recognise in '{part}'")
     if weekday_name is not None and weekday_name not in _WEEKDAYS:
         raise DateError(f"'{text}' is not a date I can read ('{weekday_name}' is no weekday)")
     return _End(
         day=int(match.group("day")),
-        month=_MONTHS[month_name] if month_name else None,
+        month=MONTHS[month_name] if month_name else None,
         year=int(match.group("year")) if match.group("year") else None,
         weekday=_WEEKDAYS[weekday_name] if weekday_name else None,
     )
