@@ -7,7 +7,7 @@ README's screenshot) current. Without Chromium it is skipped, except in CI, wher
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
 def test_a_coordinator_clicks_through_the_demo(
     browser: object, page_url: str, tmp_path: Path
 ) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -79,10 +80,26 @@ def test_a_coordinator_clicks_through_the_demo(
     wait = WebDriverWait(driver, WAIT_SECONDS)
     try:
 
+        def replaced(element: Any) -> Callable[[WebDriver], bool]:
+            def predicate(_driver: WebDriver) -> bool:
+                try:
+                    element.is_enabled()
+                except StaleElementReferenceException:
+                    return True
+                except WebDriverException as error:
+                    # Chromium answers this, not "stale", while the old document is being
+                    # torn down; the next poll sees the new one.
+                    if "does not belong to the document" in str(error):
+                        return False
+                    raise
+                return False
+
+            return predicate
+
         def click(element: Any) -> None:
             # Every control posts a form and the page is loaded again: wait for the new one.
             element.click()
-            wait.until(ec.staleness_of(element))
+            wait.until(replaced(element))
 
         def type_command(text: str) -> None:
             composer = wait.until(ec.element_to_be_clickable((By.ID, "composer")))
