@@ -7,6 +7,7 @@ subject access walk the same list, so a new table linked to a person is covered 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import sqlalchemy as sa
@@ -20,9 +21,17 @@ PERSON_TABLE = "person"
 # to them). Erasure, subject access and the audit trail's split of values read this list.
 SLACK_ID_COLUMNS: tuple[tuple[str, str], ...] = (
     ("role_grant", "slack_user_id"),
+    ("audit_pseudonym", "slack_user_id"),
     ("unreachable_recipient", "recipient"),
     ("outbound_message", "recipient"),
 )
+
+
+# A Slack user id (`U...`, or `W...` in Enterprise Grid), as opposed to a non-personal actor
+# such as "system" or "cli".
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+# How the audit trail names a person: by their row in `audit_pseudonym`, never by Slack id.
+PSEUDONYM_PREFIX = "someone:"
 
 
 def about_people_by_slack_id() -> frozenset[str]:

@@ -13,7 +13,11 @@ personal values encrypted under a per-person key that erasure destroys) this use
 - so does an event about a row naming a person by Slack id (`db.personal.SLACK_ID_COLUMNS`: a
   role grant, an unreachable recipient), whose values hold that id;
 - events about programme data (programmes, cohorts, rounds, policies) keep their values inline;
-- reads are recorded with a reference to what was read (`cohort:3`) and a row count only.
+- reads are recorded with a reference to what was read (`cohort:3`) and a row count only;
+- people are never named by their Slack id, as the actor or as the record (an unreachable
+  recipient is keyed by Slack id): they are `someone:<n>`, a row of `audit_pseudonym` that holds
+  the Slack id. Erasure deletes that row, so the events a person did, or that were about them,
+  no longer lead to anyone (`actor_of` then answers None).
 
 Why not encryption: it needs key management (a key store that is itself erasable, and backups of
 the database that keep old keys), a new dependency, and it makes every audit value unreadable to
@@ -27,10 +31,77 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, AuditPersonalValue
-from db.personal import about_people_by_slack_id, person_linked_tables, table_of_class
+from db.models import AuditEvent, AuditPersonalValue, AuditPseudonym
+from db.personal import (
+    PSEUDONYM_PREFIX,
+    SLACK_USER_ID,
+    about_people_by_slack_id,
+    person_linked_tables,
+    table_of_class,
+)
+
+
+def pseudonym(session: Session, actor: str) -> str:
+    """How the trail names `actor`: `someone:<n>` for a Slack user (made on first use), else as is."""
+    if not SLACK_USER_ID.fullmatch(actor):
+        return actor
+    found = _pseudonym_id(session, actor)
+    if found is None:
+        # Two web processes may meet the same new person at once: whichever inserts first wins
+        # and the other reads its row.
+        insert = (postgresql.insert if _postgres(session) else sqlite.insert)(AuditPseudonym)
+        session.execute(
+            insert.values(slack_user_id=actor).on_conflict_do_nothing(
+                index_elements=[AuditPseudonym.slack_user_id]
+            )
+        )
+        found = _pseudonym_id(session, actor)
+    assert found is not None, "the pseudonym was just inserted or found"
+    return f"{PSEUDONYM_PREFIX}{found}"
+
+
+def existing_pseudonym(session: Session, actor: str) -> str | None:
+    """The trail's name for `actor` if it has one (a person never audited, or erased, has none)."""
+    if not SLACK_USER_ID.fullmatch(actor):
+        return actor
+    found = _pseudonym_id(session, actor)
+    return None if found is None else f"{PSEUDONYM_PREFIX}{found}"
+
+
+def actor_of(session: Session, event: AuditEvent) -> str | None:
+    """Who did it: a Slack user id or a non-personal actor; None once that person was erased."""
+    return resolve(session, event.actor)
+
+
+def resolve(session: Session, named: str) -> str | None:
+    """The Slack id behind a pseudonym (None once erased); anything else as it is."""
+    if not named.startswith(PSEUDONYM_PREFIX):
+        return named
+    number = named.removeprefix(PSEUDONYM_PREFIX)
+    if not number.isdigit():
+        return None
+    return session.scalar(
+        sa.select(AuditPseudonym.slack_user_id).where(AuditPseudonym.id == int(number))
+    )
+
+
+def forget_pseudonym(session: Session, slack_user_id: str) -> None:
+    """Erasure: the pseudonym's link to the person goes, in the caller's transaction."""
+    session.execute(sa.delete(AuditPseudonym).where(AuditPseudonym.slack_user_id == slack_user_id))
+
+
+def _pseudonym_id(session: Session, slack_user_id: str) -> int | None:
+    return session.scalar(
+        sa.select(AuditPseudonym.id).where(AuditPseudonym.slack_user_id == slack_user_id)
+    )
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def record_change(
@@ -45,12 +116,13 @@ def record_change(
 ) -> AuditEvent:
     """Add an audit event for a change to `entity` (a mapped object with an `id`)."""
     personal = _about_a_person(type(entity).__name__)
+    entity_id = str(entity.id)
     event = AuditEvent(
         at=now,
-        actor=actor,
+        actor=pseudonym(session, actor),
         action=action,
         entity_type=type(entity).__name__,
-        entity_id=str(entity.id),
+        entity_id=pseudonym(session, entity_id) if personal else entity_id,
         before=None if personal else before,
         after=None if personal else after,
     )
@@ -90,7 +162,7 @@ def record_read(
     """
     event = AuditEvent(
         at=now,
-        actor=actor,
+        actor=pseudonym(session, actor),
         action=READ_PREFIX + what,
         entity_type="read",
         entity_id=scope[:64],
@@ -112,7 +184,7 @@ def record_erasure(session: Session, *, actor: str, now: datetime) -> AuditEvent
     """
     event = AuditEvent(
         at=now,
-        actor=actor,
+        actor=pseudonym(session, actor),
         action=ERASURE_ACTION,
         entity_type="erasure",
         entity_id="-",

@@ -267,6 +267,8 @@ SLACK_ID_RULES: dict[str, Rule] = {
     "role_grant": delete("their roles"),
     "unreachable_recipient": delete("Slack's record that they cannot be reached"),
     "outbound_message": ERASURE_RULES["outbound_message"],
+    # What the audit trail names them by goes, so its events no longer lead to them.
+    "audit_pseudonym": delete("the link from the audit trail's pseudonym to them"),
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.core.audit import existing_pseudonym
 from db.models import AuditEvent, AuditPersonalValue, Base, Person
 from db.personal import PERSON_TABLE, SLACK_ID_COLUMNS
 
@@ -131,7 +132,10 @@ def audit_events_about(session: Session, records: PersonRecords) -> list[AuditEv
     for table, column in SLACK_ID_COLUMNS:
         for key, row in records.mentions.get(table, {}).items():
             if records.slack_user_id is not None and row.get(column) == records.slack_user_id:
-                wanted.setdefault(names[table], set()).add(str(key[0]))
+                # A row keyed by the Slack id itself is named in the trail by its pseudonym.
+                named = existing_pseudonym(session, str(key[0]))
+                if named is not None:
+                    wanted.setdefault(names[table], set()).add(named)
     events: list[AuditEvent] = []
     for entity_type, ids in sorted(wanted.items()):
         id_list = sorted(ids)
@@ -143,6 +147,16 @@ def audit_events_about(session: Session, records: PersonRecords) -> list[AuditEv
                 )
             )
     return sorted(events, key=lambda event: event.id)
+
+
+def audit_events_by(session: Session, records: PersonRecords) -> list[AuditEvent]:
+    """Audit events of what the person did (they are the actor)."""
+    if records.slack_user_id is None:
+        return []
+    named = existing_pseudonym(session, records.slack_user_id)
+    if named is None:
+        return []
+    return list(session.scalars(sa.select(AuditEvent).where(AuditEvent.actor == named)))
 
 
 def personal_values_of(session: Session, events: list[AuditEvent]) -> list[AuditPersonalValue]:

@@ -20,7 +20,7 @@ import jinja2
 from sqlalchemy.orm import Session
 
 from bot.core import outbox
-from bot.core.audit import record_read, values_of
+from bot.core.audit import record_read, resolve, values_of
 from bot.core.errors import NotFound
 from bot.core.notice import Notice
 from bot.core.render import TEMPLATE_DIR
@@ -28,6 +28,7 @@ from bot.core.timefmt import format_when
 from bot.privacy.records import (
     PersonRecords,
     audit_events_about,
+    audit_events_by,
     find_person,
     reachable_tables,
     records_of,
@@ -56,6 +57,7 @@ TITLES: dict[str, str] = {
     "outbound_message": "Messages to them or about their places",
     "role_grant": "Roles",
     "unreachable_recipient": "Slack could not reach them",
+    "audit_pseudonym": "Their pseudonym in the audit trail",
 }
 
 
@@ -189,7 +191,9 @@ def _mention_reference(table: str, row: dict[str, Any], records: PersonRecords) 
 
 
 # Rows found by Slack id that are the person's own (their roles, their messages).
-OWN_BY_SLACK_ID = frozenset({"role_grant", "unreachable_recipient", "outbound_message"})
+OWN_BY_SLACK_ID = frozenset(
+    {"role_grant", "unreachable_recipient", "outbound_message", "audit_pseudonym"}
+)
 
 
 def gather(session: Session, *, person_id: int, now: datetime) -> SubjectAccess:
@@ -210,12 +214,15 @@ def gather(session: Session, *, person_id: int, now: datetime) -> SubjectAccess:
             else:
                 mentioned.setdefault(table, []).append(_mention_reference(table, row, records))
     trail = []
-    for event in audit_events_about(session, records):
+    about = audit_events_about(session, records)
+    done = {event.id for event in about}
+    by_them = [event for event in audit_events_by(session, records) if event.id not in done]
+    for event in sorted([*about, *by_them], key=lambda event: event.id):
         before, after = values_of(session, event)
         trail.append(
             {
                 "at": event.at.isoformat(),
-                "by": event.actor,
+                "by": resolve(session, event.actor) or "someone since erased",
                 "action": event.action,
                 "record": f"{event.entity_type}:{event.entity_id}",
                 "before": before,

@@ -25,7 +25,7 @@ from db.enums import (
 from db.models.access import RoleGrant
 from db.models.applications import LIVE_APPLICATION_INDEX, Application, ApplicationStatusChange
 from db.models.assessment import AssessmentResult, Outcome
-from db.models.audit import SYSTEM_ACTOR, AuditEvent, AuditPersonalValue
+from db.models.audit import SYSTEM_ACTOR, AuditEvent, AuditPersonalValue, AuditPseudonym
 from db.models.coaching import CoachingSession
 from db.models.evaluations import (
     CommitmentFollowUp,
@@ -56,6 +56,7 @@ __all__ = [
     "AttendanceStatus",
     "AuditEvent",
     "AuditPersonalValue",
+    "AuditPseudonym",
     "Base",
     "CoachingSession",
     "Cohort",

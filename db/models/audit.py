@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, JSONType, UTCDateTime, utcnow
 
-__all__ = ["SYSTEM_ACTOR", "AuditEvent", "AuditPersonalValue"]
+__all__ = ["SYSTEM_ACTOR", "AuditEvent", "AuditPersonalValue", "AuditPseudonym"]
 
 # Actor recorded for changes made by the scheduler or other automation.
 SYSTEM_ACTOR = "system"
@@ -26,12 +26,13 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    # Slack user id, or SYSTEM_ACTOR.
+    # A person's pseudonym (`someone:<AuditPseudonym.id>`), never their Slack id; or a
+    # non-personal actor such as SYSTEM_ACTOR.
     actor: Mapped[str] = mapped_column(sa.String(64), index=True)
     # E.g. "application.status_changed", "session.moved".
     action: Mapped[str] = mapped_column(sa.String(100))
     entity_type: Mapped[str] = mapped_column(sa.String(64))
-    # A string so non-integer keys (e.g. Slack ids) fit too.
+    # A string so non-integer keys fit too; a row keyed by a Slack id is named by its pseudonym.
     entity_id: Mapped[str] = mapped_column(sa.String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
@@ -53,3 +54,16 @@ class AuditPersonalValue(Base):
     )
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class AuditPseudonym(Base):
+    """The one place the audit trail's pseudonym for a person meets their Slack id.
+
+    Events name people as `someone:<id>`; while this row exists the trail can say who, and
+    erasure deletes it, after which nothing in the append-only trail leads back to them.
+    """
+
+    __tablename__ = "audit_pseudonym"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.audit import actor_of
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
@@ -36,7 +37,11 @@ def test_coordinator_adds_a_round_with_typed_dates(
     assert rounds_in(db) == [("Round 2", date(2017, 3, 1), date(2017, 3, 31))]
     with unit_of_work(db) as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "round.create")).one()
-        assert event.actor == COORDINATOR and event.after and event.after["name"] == "Round 2"
+        assert (
+            actor_of(session, event) == COORDINATOR
+            and event.after
+            and event.after["name"] == "Round 2"
+        )
 
 
 def test_a_round_closing_before_it_opens_is_refused(

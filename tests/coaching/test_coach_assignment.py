@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.coaching import allowance as coaching
 from bot.coaching import assignment as coach_assignment
 from bot.coaching import log as coaching_log
-from bot.core.audit import values_of
+from bot.core.audit import actor_of, values_of
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.people import SlackProfile
 from bot.core.roles import grant_role
@@ -79,7 +79,7 @@ def test_assigning_records_the_coach_audits_it_and_owes_both_a_dm(
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "coaching.assign_coach")
         ).one()
-        assert (event.actor, event.entity_type, event.entity_id) == (
+        assert (actor_of(session, event), event.entity_type, event.entity_id) == (
             COORDINATOR,
             "Enrolment",
             str(enrolment.id),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import build_parser
 from bot.cli.export import CLI_ACTOR, run_export_command
+from bot.core.audit import actor_of
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -36,10 +37,10 @@ def cohort_id(runtime: Runtime, db: sessionmaker[Session]) -> int:
         return cohort.id
 
 
-def reads(db: sessionmaker[Session]) -> list[tuple[str, str, str, int, datetime]]:
+def reads(db: sessionmaker[Session]) -> list[tuple[str | None, str, str, int, datetime]]:
     with unit_of_work(db) as session:
         return [
-            (e.actor, e.action, e.entity_id, int((e.after or {})["rows"]), e.at)
+            (actor_of(session, e), e.action, e.entity_id, int((e.after or {})["rows"]), e.at)
             for e in session.scalars(
                 select(AuditEvent)
                 .where(AuditEvent.action.startswith("read."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.core.audit import actor_of
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -34,4 +35,6 @@ def test_a_coordinators_list_of_people_is_recorded_as_a_read(
 
     with unit_of_work(runtime.session_factory) as session:
         reads = session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
-    assert [(read.actor, read.entity_type) for read in reads] == [(COORDINATOR, "read")]
+        assert [(actor_of(session, read), read.entity_type) for read in reads] == [
+            (COORDINATOR, "read")
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.audit import pseudonym
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.models import AuditEvent, Role, RoleGrant
@@ -43,7 +44,9 @@ def test_coordinator_grants_and_revokes_a_role_with_an_audit_trail(
         actions = [
             e.action
             for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.actor == COORDINATOR).order_by(AuditEvent.id)
+                select(AuditEvent)
+                .where(AuditEvent.actor == pseudonym(session, COORDINATOR))
+                .order_by(AuditEvent.id)
             )
         ]
     assert actions == ["role.grant", "role.revoke"]

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.audit import record_change, values_of
+from bot.core.audit import actor_of, record_change, values_of
 from db.append_only import REFUSAL
 from db.engine import unit_of_work
 from db.models import AuditEvent, AuditPersonalValue, Person, Programme
@@ -52,7 +52,10 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(
 
     with unit_of_work(db) as session:
         event = session.scalars(sa.select(AuditEvent)).one()
-        assert (event.actor, event.after) == ("UCOORD01", {"name": "Aspiring Directors"})
+        assert (actor_of(session, event), event.after) == (
+            "UCOORD01",
+            {"name": "Aspiring Directors"},
+        )
 
 
 @pytest.mark.postgres_only

@@ -190,3 +190,57 @@ def test_only_tests_create_tables_directly() -> None:
         if "create_all(" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_migration_0011_names_people_in_the_trail_by_pseudonym_and_back(
+    empty_database_url: str,
+) -> None:
+    upgrade(empty_database_url, "0010")
+    engine = create_engine_for(empty_database_url, poolclass=NullPool)
+    events = sa.table(
+        "audit_event",
+        *(sa.column(name) for name in ("at", "actor", "action", "entity_type", "entity_id")),
+    )
+    rows = [
+        ("UCOORD01", "cohort.created", "Cohort", "1"),
+        ("UPART001", "invitation.rsvp", "Invitation", "2"),
+        ("slack", "recipient.unreachable", "UnreachableRecipient", "UPART001"),
+        ("system", "retention.applied", "retention", "-"),
+    ]
+    try:
+        with engine.begin() as connection:
+            for actor, action, entity_type, entity_id in rows:
+                connection.execute(
+                    events.insert().values(
+                        at="2017-02-01 09:00:00.000000",
+                        actor=actor,
+                        action=action,
+                        entity_type=entity_type,
+                        entity_id=entity_id,
+                    )
+                )
+        upgrade(empty_database_url, "0011")
+        with engine.connect() as connection:
+            known: dict[str, int] = dict(
+                connection.execute(sa.text("SELECT slack_user_id, id FROM audit_pseudonym")).all()
+            )
+            now = connection.execute(
+                sa.select(events.c.actor, events.c.entity_id).order_by(sa.text("id"))
+            ).all()
+        assert set(known) == {"UCOORD01", "UPART001"}
+        part = f"someone:{known['UPART001']}"
+        assert [tuple(row) for row in now] == [
+            (f"someone:{known['UCOORD01']}", "1"),
+            (part, "2"),
+            ("slack", part),
+            ("system", "-"),
+        ]
+
+        downgrade(empty_database_url, "0010")
+        with engine.connect() as connection:
+            back = connection.execute(
+                sa.select(events.c.actor, events.c.entity_id).order_by(sa.text("id"))
+            ).all()
+        assert [tuple(row) for row in back] == [(a, i) for a, _, _, i in rows]
+    finally:
+        engine.dispose()

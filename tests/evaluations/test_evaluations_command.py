@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.core.audit import values_of
+from bot.core.audit import actor_of, values_of
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -321,7 +321,9 @@ def test_export_sends_a_csv_file_that_names_nobody_for_an_anonymous_form(
             .where(AuditEvent.action == "evaluation.export")
             .order_by(AuditEvent.id)
         ).all()
-        assert [(e.actor, e.entity_type, values_of(session, e)[1]) for e in exports] == [
+        assert [
+            (actor_of(session, e), e.entity_type, values_of(session, e)[1]) for e in exports
+        ] == [
             (COORDINATOR, "OutboundMessage", {"form": WS, "cohort": None, "rows": 5}),
             (
                 COORDINATOR,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.core import outbox
-from bot.core.audit import values_of
+from bot.core.audit import actor_of, values_of
 from bot.runtime import Runtime
 from bot.slack.blocks import notice
 from bot.slack.ids.participation import LAST_DAY_INPUT, ActionId, BlockId, CallbackId
@@ -102,7 +102,7 @@ def test_a_participant_goes_away_from_the_home_tab_and_sees_reminders_paused(
     with unit_of_work(runtime.session_factory) as session:
         assert session.scalars(select(OutboundMessage.state)).one() == OutboundState.CANCELLED
         audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "enrolment.away"))
-        assert [(a.actor, values_of(session, a)[1]) for a in audit] == [
+        assert [(actor_of(session, a), values_of(session, a)[1]) for a in audit] == [
             (PARTICIPANT, {"away_until": "2017-02-10"})
         ]
     standin.wait_for(lambda: home_shows(standin, "Reminders paused until Fri 10 Feb."))

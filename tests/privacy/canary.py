@@ -209,6 +209,29 @@ def build(session: Session) -> Canary:
         after={"status_reason": "canary audited reason"},
         now=AT,
     )
+    # What they did themselves, and Slack's word about them, are in the trail too.
+    invitation = session.scalars(
+        sa.select(Invitation).where(Invitation.enrolment == enrolment)
+    ).one()
+    record_change(
+        session,
+        actor=SLACK_ID,
+        action="invitation.rsvp",
+        entity=invitation,
+        before=None,
+        after={"rsvp_reason": "canary rsvp"},
+        now=AT,
+    )
+    unreachable = session.get_one(UnreachableRecipient, SLACK_ID)
+    record_change(
+        session,
+        actor="slack",
+        action="recipient.unreachable",
+        entity=unreachable,
+        before=None,
+        after={"reason": "canary_reason"},
+        now=AT,
+    )
     grant = RoleGrant(slack_user_id=SLACK_ID, role=Role.COACH, granted_by=COORDINATOR)
     session.add(grant)
     session.flush()

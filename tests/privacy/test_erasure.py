@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.audit import ERASURE_ACTION
+from bot.core.audit import ERASURE_ACTION, actor_of
 from bot.core.errors import NotFound
 from bot.privacy.erasure import (
     ERASED_NAME,
@@ -58,6 +58,7 @@ def test_erasure_leaves_nothing_personal_in_any_table(db: sessionmaker[Session])
         "audit_personal_value",
         "role_grant",
         "unreachable_recipient",
+        "audit_pseudonym",
     } <= before
     with unit_of_work(db) as session:
         # Only the unlinked labels the diversity tables count (no link to anyone) stay.
@@ -92,9 +93,16 @@ def test_erasure_leaves_nothing_personal_in_any_table(db: sessionmaker[Session])
         events = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
         assert len(events) == events_before + 1
         erasure = events[-1]
-        assert (erasure.action, erasure.actor, erasure.at) == (ERASURE_ACTION, COORDINATOR, NOW)
+        assert (erasure.action, actor_of(session, erasure), erasure.at) == (
+            ERASURE_ACTION,
+            COORDINATOR,
+            NOW,
+        )
         assert (erasure.entity_id, erasure.before, erasure.after) == ("-", None, None)
         assert session.scalar(sa.select(sa.func.count()).select_from(AuditPersonalValue)) == 0
+        # What they did is still in the trail, by a pseudonym that now leads nowhere.
+        (rsvp,) = [event for event in events if event.action == "invitation.rsvp"]
+        assert rsvp.actor.startswith("someone:") and actor_of(session, rsvp) is None
 
 
 def test_the_preview_lists_what_will_go_and_changes_nothing(db: sessionmaker[Session]) -> None:

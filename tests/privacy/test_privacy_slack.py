@@ -6,7 +6,7 @@ import json
 
 import sqlalchemy as sa
 
-from bot.core.audit import ERASURE_ACTION, READ_PREFIX
+from bot.core.audit import ERASURE_ACTION, READ_PREFIX, actor_of
 from bot.runtime import Runtime
 from bot.slack.ids.privacy import CONFIRMED, Field
 from bot.standin import SlackStandin
@@ -57,7 +57,7 @@ def test_a_coordinator_confirms_the_modal_and_the_person_is_erased(
     with unit_of_work(runtime.session_factory) as session:
         last = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert last is not None
-        assert (last.action, last.actor, last.at, last.entity_id) == (
+        assert (last.action, actor_of(session, last), last.at, last.entity_id) == (
             ERASURE_ACTION,
             COORDINATOR,
             NOW,
@@ -128,5 +128,8 @@ def test_a_coordinator_gets_the_subject_access_export_in_a_dm(
             sa.select(AuditEvent).where(AuditEvent.action == READ_PREFIX + "subject_access")
         )
         assert read is not None
-        assert (read.actor, read.entity_id) == (COORDINATOR, f"person:{canary.person_id}")
+        assert (actor_of(session, read), read.entity_id) == (
+            COORDINATOR,
+            f"person:{canary.person_id}",
+        )
         assert read.after is not None and read.after["rows"] > 20

@@ -12,7 +12,7 @@ from db.engine import unit_of_work
 from db.models import Base
 from db.personal import person_linked_tables
 from tests.fixtures.bot import NOW
-from tests.privacy.canary import SLACK_ID, build
+from tests.privacy.canary import COORDINATOR, SLACK_ID, build
 
 
 def test_every_person_linked_table_and_every_column_is_in_the_export(
@@ -65,3 +65,20 @@ def test_the_readable_page_escapes_what_people_typed(db: sessionmaker[Session]) 
     page = export.as_html(ZoneInfo("Europe/London"))
     assert "<script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_the_trail_shows_what_they_did_and_what_was_done_to_their_records_by_whom(
+    db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(db) as session:
+        canary = build(session)
+        export = gather(session, person_id=canary.person_id, now=NOW)
+    trail = {(entry["action"], entry["by"]) for entry in export.audit_trail}
+    assert {
+        ("invitation.rsvp", SLACK_ID),
+        ("enrolment.changed", COORDINATOR),
+        ("recipient.unreachable", "slack"),
+        ("role.grant", COORDINATOR),
+    } <= trail
+    # Nothing in the export names anyone by the trail's pseudonyms, which mean nothing outside it.
+    assert all(not str(entry["by"]).startswith("someone:") for entry in export.audit_trail)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.core.audit import actor_of
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -60,7 +61,7 @@ def test_coordinator_creates_a_programme_and_it_is_audited(
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "programme.create")
         ).one()
-        assert event.actor == COORDINATOR and event.after is not None
+        assert actor_of(session, event) == COORDINATOR and event.after is not None
     assert "Aspiring Directors" in command_reply(slack, standin, PARTICIPANT, "programmes")
 
 

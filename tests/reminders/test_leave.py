@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import outbox
+from bot.core.audit import pseudonym
 from bot.core.errors import InvalidInput
 from bot.programmes.timetable import cancel_session
 from bot.reminders.leave import last_day_away_allowed, set_away, their_today
@@ -96,7 +97,9 @@ def test_away_off_turns_reminders_back_on(
     assert enrolment(runtime).away_until is None
     assert reminders_due(runtime, TWO_DAYS_BEFORE) == 1
     with unit_of_work(runtime.session_factory) as session:
-        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == PARTICIPANT))
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor == pseudonym(session, PARTICIPANT))
+        )
         assert list(actions) == ["enrolment.away", "enrolment.away"]
 
 
@@ -161,7 +164,9 @@ def test_a_coordinator_records_leave_and_extends_coaching(
     with unit_of_work(runtime.session_factory) as session:
         (period,) = session.scalars(select(LeavePeriod))
         assert (period.kind, period.recorded_by) == (LeaveKind.MATERNITY, COORDINATOR)
-        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == COORDINATOR))
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor == pseudonym(session, COORDINATOR))
+        )
         assert list(actions) == ["leave.record", "enrolment.coaching_deadline"]
     assert reminders_due(runtime, TWO_DAYS_BEFORE) == 0
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.audit import actor_of
 from bot.core.errors import InvalidInput
 from bot.reminders.policy import ReminderPolicy, parse_policy
 from bot.reminders.reminders import due_reminders
@@ -181,7 +182,7 @@ def test_a_coordinator_changes_the_days_hours_and_quorum(
             .where(AuditEvent.action == "programme.reminder_policy")
             .order_by(AuditEvent.id)
         ).all()
-        assert [e.actor for e in events] == [COORDINATOR] * 3
+        assert [actor_of(session, e) for e in events] == [COORDINATOR] * 3
         assert events[0].before == {}
         assert events[1].before is not None and events[1].before["hours"] == "09:00-17:00"
 

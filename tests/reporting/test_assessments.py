@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.audit import values_of
+from bot.core.audit import actor_of, values_of
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.reporting import assessment_report, assessments
 from bot.reporting.assessments import AssessmentEntry, box_name
@@ -101,7 +101,7 @@ def test_a_graded_assessment_is_stored_with_its_box_and_audited(
         audit = session.scalars(select(AuditEvent)).one()
         _, after = values_of(session, audit)
         assert after is not None
-        assert (audit.action, audit.actor, after["readiness"]) == (
+        assert (audit.action, actor_of(session, audit), after["readiness"]) == (
             "assessment.record",
             COORDINATOR,
             "ready_now",
