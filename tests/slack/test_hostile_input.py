@@ -276,6 +276,39 @@ def hostile_state(element: dict[str, Any], data: st.DataObject) -> dict[str, Any
     return {"type": kind, "value": data.draw(HOSTILE)}
 
 
+def submit_hostile_values(
+    slack: SlackSender,
+    standin: SlackStandin,
+    db: sessionmaker[Session],
+    caplog: pytest.LogCaptureFixture,
+    view_id: str,
+    user: str,
+    data: st.DataObject,
+    context: str,
+) -> dict[str, Any]:
+    """Submit `view` with hostile values in a random subset of its inputs, and check the answer:
+    a 200, never the generic error, field errors within Slack's limits, and a refusal that
+    leaves the database as it was. Returns the answer."""
+    values = {
+        block["block_id"]: {block["element"]["action_id"]: hostile_state(block["element"], data)}
+        for block in standin.views[view_id].view["blocks"]
+        if block["type"] == "input" and data.draw(st.integers(0, 9), label="filled") > 0
+    }
+    before = snapshot(db)
+    caplog.clear()
+
+    result = slack.interaction(standin.view_submission(view_id, user_id=user, values=values))
+
+    assert result.status == 200, (context, result.status, result.body[:300])
+    answer: dict[str, Any] = json.loads(result.body) if result.body.strip() else {}
+    assert_not_generic(json.dumps(answer), caplog, context)
+    if answer.get("response_action") == "errors":
+        assert all(answer["errors"].values()), (context, answer)
+        assert all(len(text) <= 2000 for text in answer["errors"].values()), context
+        assert snapshot(db) == before, context
+    return answer
+
+
 @pytest.mark.parametrize("modal", sorted(MODALS))
 def test_every_modal_answers_hostile_values_with_a_specific_message(
     modal: str,
@@ -295,25 +328,7 @@ def test_every_modal_answers_hostile_values_with_a_specific_message(
         before_views = set(standin.views)
         assert answer_of(slack, standin, user, line) == "(modal)", line
         (view_id,) = set(standin.views) - before_views
-        view = standin.views[view_id].view
-        values = {
-            block["block_id"]: {
-                block["element"]["action_id"]: hostile_state(block["element"], data)
-            }
-            for block in view["blocks"]
-            if block["type"] == "input" and data.draw(st.integers(0, 9), label="filled") > 0
-        }
-        before = snapshot(db)
-
-        result = slack.interaction(standin.view_submission(view_id, user_id=user, values=values))
-
-        assert result.status == 200, (modal, result.status, result.body[:300])
-        answer = json.loads(result.body) if result.body.strip() else {}
-        assert_not_generic(json.dumps(answer), caplog, modal)
-        if answer.get("response_action") == "errors":
-            assert all(answer["errors"].values())
-            assert all(len(text) <= 2000 for text in answer["errors"].values())
-            assert snapshot(db) == before, modal
+        submit_hostile_values(slack, standin, db, caplog, view_id, user, data, modal)
 
     check()
 
