@@ -180,6 +180,7 @@ class Load:
         self.think = think
         self.seed = seed
         self.samples: list[Sample] = []
+        self.bursts: list[Sample] = []
         self.turn = APPS[0]
         self.running = threading.Event()
         self.stopping = threading.Event()
@@ -190,8 +191,16 @@ class Load:
         """One person's requests, until the load stops."""
         chance = random.Random(self.seed + index)
         kinds = itertools.cycle(chance.sample(KINDS, len(KINDS)))
+        paused = True
         while not self.stopping.is_set():
             if not self.running.wait(timeout=0.1):
+                paused = True
+                continue
+            if paused:
+                # People do not all press at the same instant: released together, the 50 would
+                # land as one burst on whichever app's turn comes first.
+                paused = False
+                self.stopping.wait(chance.uniform(0, 2 * self.think))
                 continue
             target = self.targets[self.turn]
             kind = next(kinds)
@@ -200,6 +209,26 @@ class Load:
                 self.samples.append(sample)
                 target.requests += 1
             self.stopping.wait(chance.uniform(0, 2 * self.think))
+
+    def burst(self, target: Target, people: Sequence[str]) -> None:
+        """Everyone sends one request at the same instant (after a reminder goes out, say)."""
+        barrier = threading.Barrier(len(people))
+
+        def one(index: int, user_id: str) -> None:
+            barrier.wait()
+            sample = self.send(target, KINDS[index % len(KINDS)], user_id)
+            with self._lock:
+                self.bursts.append(sample)
+                target.requests += 1
+
+        threads = [
+            threading.Thread(target=one, args=(index, user_id), daemon=True)
+            for index, user_id in enumerate(people)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=35)
 
     def send(self, target: Target, kind: str, user_id: str) -> Sample:
         """One signed request of `kind`, timed from sending to the acknowledgement's arrival."""
@@ -281,7 +310,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         ("participants", f"{arguments.participants}"),
         ("data set built in", f"{build_seconds:.1f} s"),
         ("people at once", f"{arguments.people}"),
-        ("machine", f"{os.cpu_count()} cores"),
+        ("machine", f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"),
         *report_rows,
     ]
     width = max(len(name) for name, _ in rows)
@@ -357,9 +386,10 @@ def run_load(
             ]
             for thread in threads:
                 thread.start()
-            turns = [app for _ in range(arguments.turns) for app in APPS]
-            for _ in range(arguments.repeats):
-                for app in turns:
+            for repeat in range(arguments.repeats):
+                # Each repeat starts with the other app, so neither always meets the first turn.
+                order = APPS if repeat % 2 == 0 else APPS[::-1]
+                for app in [app for _ in range(arguments.turns) for app in order]:
                     load.turn = app
                     load.running.set()
                     clock.sleep(arguments.slice)
@@ -368,6 +398,10 @@ def run_load(
             load.stopping.set()
             for thread in threads:
                 thread.join(timeout=35)
+            for repeat in range(arguments.repeats):
+                for app in APPS if repeat % 2 == 0 else APPS[::-1]:
+                    clock.sleep(arguments.think)
+                    load.burst(targets[app], people)
             # Let work after the acknowledgements finish before reading CPU and calls.
             clock.sleep(2)
             return figures(load, targets, started_rss)
@@ -405,12 +439,35 @@ def figures(
                     f"p99 {percentile(product, 0.99) / percentile(bare, 0.99):.2f}",
                 )
             )
+    bursts: dict[str, list[float]] = defaultdict(list)
+    for sample in load.bursts:
+        bursts[sample.app].append(sample.seconds)
+    for app in APPS:
+        values = bursts[app]
+        rows.append(
+            (
+                f"all at once, {app}",
+                f"n={len(values)} p50 {ms(percentile(values, 0.5))} "
+                f"p99 {ms(percentile(values, 0.99))} max {ms(max(values, default=float('nan')))}",
+            )
+        )
+    if bursts["cohortbot"] and bursts["bare Bolt"]:
+        product, bare = bursts["cohortbot"], bursts["bare Bolt"]
+        rows.append(
+            (
+                "all at once, ratio",
+                f"p50 {percentile(product, 0.5) / percentile(bare, 0.5):.2f}  "
+                f"p99 {percentile(product, 0.99) / percentile(bare, 0.99):.2f}",
+            )
+        )
     for app in APPS:
         target = targets[app]
         requests = max(target.requests, 1)
         cpu = cpu_seconds(target.process.pid) - target.cpu_at_start
         calls = len(target.standin.calls) - target.calls_at_start
-        slow = sum(s.seconds > SLACK_WAITS_SECONDS for s in load.samples if s.app == app)
+        slow = sum(
+            s.seconds > SLACK_WAITS_SECONDS for s in [*load.samples, *load.bursts] if s.app == app
+        )
         rows += [
             (f"{app} requests", f"{target.requests}"),
             (f"{app} errors", f"{len(target.errors)}" + _first(target.errors)),
