@@ -47,10 +47,8 @@ from db.personal import (
 
 def pseudonym(session: Session, actor: str) -> str:
     """How the trail names `actor`: `someone:<n>` for a Slack user (made on first use), else as is."""
-    if not SLACK_USER_ID.fullmatch(actor):
-        return actor
-    found = _pseudonym_id(session, actor)
-    if found is None:
+    named = existing_pseudonym(session, actor)
+    if named is None:
         # Two web processes may meet the same new person at once: whichever inserts first wins
         # and the other reads its row.
         insert = (postgresql.insert if _postgres(session) else sqlite.insert)(AuditPseudonym)
@@ -59,9 +57,9 @@ def pseudonym(session: Session, actor: str) -> str:
                 index_elements=[AuditPseudonym.slack_user_id]
             )
         )
-        found = _pseudonym_id(session, actor)
-    assert found is not None, "the pseudonym was just inserted or found"
-    return f"{PSEUDONYM_PREFIX}{found}"
+        named = existing_pseudonym(session, actor)
+    assert named is not None, "the pseudonym was just inserted or found"
+    return named
 
 
 def existing_pseudonym(session: Session, actor: str) -> str | None:
@@ -74,24 +72,14 @@ def existing_pseudonym(session: Session, actor: str) -> str | None:
 
 def actor_of(session: Session, event: AuditEvent) -> str | None:
     """Who did it: a Slack user id or a non-personal actor; None once that person was erased."""
-    return resolve(session, event.actor)
-
-
-def resolve(session: Session, named: str) -> str | None:
-    """The Slack id behind a pseudonym (None once erased); anything else as it is."""
-    if not named.startswith(PSEUDONYM_PREFIX):
-        return named
-    number = named.removeprefix(PSEUDONYM_PREFIX)
+    if not event.actor.startswith(PSEUDONYM_PREFIX):
+        return event.actor
+    number = event.actor.removeprefix(PSEUDONYM_PREFIX)
     if not number.isdigit():
         return None
     return session.scalar(
         sa.select(AuditPseudonym.slack_user_id).where(AuditPseudonym.id == int(number))
     )
-
-
-def forget_pseudonym(session: Session, slack_user_id: str) -> None:
-    """Erasure: the pseudonym's link to the person goes, in the caller's transaction."""
-    session.execute(sa.delete(AuditPseudonym).where(AuditPseudonym.slack_user_id == slack_user_id))
 
 
 def _pseudonym_id(session: Session, slack_user_id: str) -> int | None:

@@ -20,7 +20,7 @@ import jinja2
 from sqlalchemy.orm import Session
 
 from bot.core import outbox
-from bot.core.audit import record_read, resolve, values_of
+from bot.core.audit import actor_of, record_read, values_of
 from bot.core.errors import NotFound
 from bot.core.notice import Notice
 from bot.core.render import TEMPLATE_DIR
@@ -222,7 +222,7 @@ def gather(session: Session, *, person_id: int, now: datetime) -> SubjectAccess:
         trail.append(
             {
                 "at": event.at.isoformat(),
-                "by": resolve(session, event.actor) or "someone since erased",
+                "by": actor_of(session, event) or "someone since erased",
                 "action": event.action,
                 "record": f"{event.entity_type}:{event.entity_id}",
                 "before": before,

@@ -1,7 +1,7 @@
 """The audit trail names people by pseudonym: `audit_pseudonym` holds the one link to a Slack id.
 
 Existing events that name a Slack user (as the actor, or as an unreachable recipient's key) are
-rewritten to the pseudonym, with the append-only triggers lifted for that one statement each.
+rewritten to the pseudonym, with the append-only triggers lifted for the rewrite only.
 
 Revision ID: 0011
 Revises: 0010
