@@ -20,6 +20,7 @@ from slack_sdk.models.views import View
 from bot.core.errors import CohortbotError, InvalidInput
 from bot.core.logging_setup import exception_outline
 from bot.core.mrkdwn import shorten
+from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
 from bot.slack.blocks import notice, notice_modal
 
 SOMETHING_WENT_WRONG = (
@@ -69,10 +70,20 @@ MAX_FIELD_ERROR_CHARACTERS = 300
 
 
 class _CappedAck:
-    """`ack` with every inline field error cut to `MAX_FIELD_ERROR_CHARACTERS`."""
+    """`ack` with every inline field error cut to `MAX_FIELD_ERROR_CHARACTERS`.
+
+    Once it has acknowledged, the listener's further work waits its turn behind the
+    acknowledgements of other requests (`bot.slack.acknowledgements_first`).
+    """
 
     def __init__(self, ack: Ack) -> None:
         self._ack = ack
+        self.began_work_after_ack = False
+
+    def begin_work_after_ack(self) -> None:
+        if not self.began_work_after_ack:
+            self.began_work_after_ack = True
+            ACKNOWLEDGEMENTS_FIRST.begin_work_after_ack()
 
     @property
     def response(self) -> BoltResponse | None:
@@ -84,7 +95,9 @@ class _CappedAck:
             kwargs["errors"] = {
                 field: shorten(text, MAX_FIELD_ERROR_CHARACTERS) for field, text in errors.items()
             }
-        return self._ack(*args, **kwargs)
+        response = self._ack(*args, **kwargs)
+        self.begin_work_after_ack()
+        return response
 
 
 def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,8 +115,12 @@ def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
         say: Any,
         request: Any,
     ) -> Any:
+        capped = _CappedAck(ack)
+        if ack.response is not None:
+            # Bolt acknowledged it already (events): all of this listener's work comes after.
+            capped.begin_work_after_ack()
         available = {
-            "ack": _CappedAck(ack),
+            "ack": capped,
             "body": body,
             "payload": payload,
             "respond": respond,
@@ -121,6 +138,9 @@ def guard(listener: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             handle_error(error, body, respond, logger)
             return None
+        finally:
+            if capped.began_work_after_ack:
+                ACKNOWLEDGEMENTS_FIRST.end_work_after_ack()
 
     guarded.__name__ = getattr(listener, "__name__", "listener")
     guarded.__doc__ = listener.__doc__

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.core.people import person_by_slack_id
 from bot.reporting.outcomes import OutcomeLine, outcome_lines
@@ -185,6 +185,12 @@ def _participations(session: Session, person: Person, now: datetime) -> list[Par
         select(Enrolment)
         .where(Enrolment.person_id == person.id, Enrolment.status.in_(_SHOWN))
         .order_by(Enrolment.id)
+        # What the tab shows of each place, in this one query rather than a lazy load apiece.
+        .options(
+            joinedload(Enrolment.cohort).joinedload(Cohort.programme),
+            joinedload(Enrolment.group),
+            joinedload(Enrolment.coach),
+        )
     ).all()
     return [_participation(session, enrolment, now) for enrolment in enrolments]
 
@@ -221,6 +227,7 @@ def _participation(session: Session, enrolment: Enrolment, now: datetime) -> Par
             EvaluationRequest.state == EvaluationRequestState.OPEN,
         )
         .order_by(EvaluationRequest.opened_at, EvaluationRequest.id)
+        .options(joinedload(EvaluationRequest.form))
     ).all()
     allowance = enrolment.coaching_allowance
     return Participation(

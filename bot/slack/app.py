@@ -17,7 +17,9 @@ from bot.core import event_log
 from bot.core.clock import Clock, system_clock
 from bot.core.logging_setup import bolt_base_logger
 from bot.core.settings import Settings
+from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
 from bot.slack.app_context import CONTEXT_KEY, Services
+from bot.slack.web import SERVER_THREADS
 from db.engine import unit_of_work
 
 logger = logging.getLogger(__name__)
@@ -25,9 +27,11 @@ logger = logging.getLogger(__name__)
 # Bolt runs listeners on a pool of 5 threads by default, and a listener keeps its thread after
 # `ack()` while it queries the database and calls Slack; under load a new request then waits for
 # a free thread before it can even be acknowledged, which was the long tail of acknowledgements
-# (figures: README, Benchmarks). With more threads than the server's, every request in hand is
-# acknowledged as it arrives; the work after the acknowledgement queues for the database instead.
-LISTENER_THREADS = 32
+# (figures: README, Benchmarks). Work after an acknowledgement also waits, holding its thread,
+# while other requests await theirs (`acknowledgements_first`): with 64 threads, 56 can wait and
+# the 8 the server's requests need stay free, so a burst of 50 is acknowledged before any work.
+LISTENER_THREADS = 64
+ACKNOWLEDGEMENTS_FIRST.limit_work_to(LISTENER_THREADS, SERVER_THREADS)
 # Set by the retry check when it has already recorded an event's delivery.
 _EVENT_RECORDED = "cohortbot_event_recorded"
 

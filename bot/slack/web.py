@@ -18,6 +18,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -25,6 +27,8 @@ SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Slack's own payloads are small; anything near this is not from Slack.
 MAX_REQUEST_BYTES = 1024 * 1024
+# waitress's threads: requests in hand at once. The listener pool is sized against it (app.py).
+SERVER_THREADS = 8
 
 
 def create_wsgi_app(bolt_app: App, database_ok: Callable[[], bool]) -> WSGIApplication:
@@ -37,7 +41,8 @@ def create_wsgi_app(bolt_app: App, database_ok: Callable[[], bool]) -> WSGIAppli
         if path == SLACK_PATH:
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"}, [("Allow", "POST")])
-            return slack(environ, start_response)
+            with ACKNOWLEDGEMENTS_FIRST.awaiting_acknowledgement():
+                return slack(environ, start_response)
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _json(start_response, 405, {"error": "use GET"}, [("Allow", "GET, HEAD")])
@@ -69,7 +74,7 @@ class RunningServer:
 
     def __init__(self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> None:
         self._server = create_server(
-            app, host=host, port=port, threads=8, max_request_body_size=MAX_REQUEST_BYTES
+            app, host=host, port=port, threads=SERVER_THREADS, max_request_body_size=MAX_REQUEST_BYTES
         )
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="http", daemon=True)
@@ -103,7 +108,7 @@ class RunningServer:
 def serve_forever(app: WSGIApplication, port: int, host: str = "0.0.0.0") -> None:
     """Serve `app` in the foreground until interrupted or sent SIGTERM (as platforms stop dynos)."""
     server = create_server(
-        app, host=host, port=port, threads=8, max_request_body_size=MAX_REQUEST_BYTES
+        app, host=host, port=port, threads=SERVER_THREADS, max_request_body_size=MAX_REQUEST_BYTES
     )
     # waitress closes cleanly on SystemExit, finishing the requests it has in hand.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

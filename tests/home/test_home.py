@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot.home.home import home_facts
 from bot.runtime import Runtime
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.enums import EnrolmentStatus, OutcomeKind, RsvpStatus, SessionKind
 from db.models import (
+    ActionLearningGroup,
     CoachingSession,
     Cohort,
     Enrolment,
@@ -25,6 +28,9 @@ from db.models import (
 )
 from tests.enrolment.test_enrolment import WHERE, add_people, command, make_cohort, mention
 from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
+from tests.support.statements import selects, statements
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def open_home(slack: SlackSender, standin: SlackStandin, user_id: str) -> str:
@@ -252,3 +258,54 @@ def test_all_day_sessions_show_their_days_not_a_time(
 
     assert "Mon 6 Mar to Tue 7 Mar (all day)" in text
     assert "09:00" not in text
+
+
+def test_the_home_tab_reads_what_it_shows_in_a_fixed_number_of_queries(
+    runtime: Runtime, slack: SlackSender, standin: SlackStandin
+) -> None:
+    """A coach, a group and open forms come with their place, not one lazy load each."""
+    make_cohort(runtime, sessions=3)
+    add_people(standin, "UCOACH01")
+    command(slack, standin, COORDINATOR, f"enrol {mention(PARTICIPANT)} {WHERE}")
+
+    def open_forms(count: int) -> None:
+        with unit_of_work(runtime.session_factory) as session:
+            enrolment = session.scalars(select(Enrolment)).one()
+            if enrolment.group is None:
+                enrolment.group = ActionLearningGroup(cohort_id=enrolment.cohort_id, name="Set A")
+                enrolment.coach = Person(slack_user_id="UCOACH01", name="A coach")
+            known = session.scalar(select(func.count(EvaluationForm.id))) or 0
+            for number in range(known, known + count):
+                session.add(
+                    EvaluationRequest(
+                        form=EvaluationForm(
+                            key=f"form_{number}",
+                            version=1,
+                            title=f"Form {number}",
+                            anonymous=True,
+                            attached_to="x",
+                        ),
+                        enrolment=enrolment,
+                        cohort_id=enrolment.cohort_id,
+                        opened_at=NOW,
+                        closes_at=NOW + timedelta(days=7),
+                    )
+                )
+
+    def home_selects() -> list[str]:
+        with unit_of_work(runtime.session_factory) as session, statements(runtime.engine) as seen:
+            facts = home_facts(
+                session, slack_user_id=PARTICIPANT, roles=set(), now=NOW, default_tz=LONDON
+            )
+            (place,) = facts.participations
+            assert (place.group_name, place.coach_name) == ("Set A", "A coach")
+            shown = [form.title for form in place.open_forms]
+        return [*selects(seen), *shown]
+
+    open_forms(1)
+    one_form = home_selects()
+    open_forms(4)
+    five_forms = home_selects()
+
+    assert len([s for s in five_forms if s.startswith("Form ")]) == 5
+    assert len(selects(five_forms)) == len(selects(one_form))
