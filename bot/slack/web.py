@@ -74,7 +74,11 @@ class RunningServer:
 
     def __init__(self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> None:
         self._server = create_server(
-            app, host=host, port=port, threads=SERVER_THREADS, max_request_body_size=MAX_REQUEST_BYTES
+            app,
+            host=host,
+            port=port,
+            threads=SERVER_THREADS,
+            max_request_body_size=MAX_REQUEST_BYTES,
         )
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="http", daemon=True)
