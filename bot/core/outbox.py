@@ -164,9 +164,10 @@ def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
     """
     if not owed:
         return
-    # A Core executemany: one statement for the lot, where the ORM would insert row by row.
-    session.execute(
-        insert(OutboundMessage),
+    # A Core executemany on the table: one statement for the lot, without the ORM's bulk path
+    # (which inspects every row as if it were an object, a third of the planner's time).
+    session.connection().execute(
+        insert(OutboundMessage.__table__),
         [
             {
                 "recipient": item.recipient,
