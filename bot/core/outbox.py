@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, cast, func, insert, literal, select
+from sqlalchemy import JSON, Table, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import OutboundMessage
@@ -157,6 +157,10 @@ def owed_keys(session: Session, keys: Sequence[str]) -> set[str]:
     )
 
 
+_OUTBOUND_TABLE = OutboundMessage.__table__
+assert isinstance(_OUTBOUND_TABLE, Table)
+
+
 def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
     """Owe many messages whose keys the caller checked with `owed_keys`, inserted in bulk.
 
@@ -167,7 +171,7 @@ def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
     # A Core executemany on the table: one statement for the lot, without the ORM's bulk path
     # (which inspects every row as if it were an object, a third of the planner's time).
     session.connection().execute(
-        insert(OutboundMessage.__table__),
+        insert(_OUTBOUND_TABLE),
         [
             {
                 "recipient": item.recipient,
