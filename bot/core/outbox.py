@@ -157,8 +157,7 @@ def owed_keys(session: Session, keys: Sequence[str]) -> set[str]:
     )
 
 
-_OUTBOUND_TABLE = OutboundMessage.__table__
-assert isinstance(_OUTBOUND_TABLE, Table)
+_OUTBOUND_TABLE: Table = OutboundMessage.metadata.tables[OutboundMessage.__tablename__]
 
 
 def enqueue_new(session: Session, owed: Sequence[Owed]) -> None:
