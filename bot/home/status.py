@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy import func, select
@@ -23,8 +24,9 @@ class StatusFacts:
     programme_count: int
 
 
+@cache
 def cohortbot_version() -> str:
-    """The installed package version."""
+    """The installed package version (read once: importlib.metadata parses it on every call)."""
     try:
         return version("cohortbot")
     except PackageNotFoundError:

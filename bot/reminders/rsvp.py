@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.core import outbox
 from bot.core.audit import record_change
@@ -20,14 +20,26 @@ from bot.core.timefmt import format_span, format_when
 from bot.reminders.fields import ReplyField
 from bot.reminders.messages import ReminderView
 from db.enums import Role, RsvpStatus, SessionStatus
-from db.models import Invitation, ProgrammeSession
+from db.models import Cohort, Enrolment, Invitation, ProgrammeSession
 
 ABSENCE_ALERT_KIND = "absence_alert"
 
 
 def owned_invitation(session: Session, invitation_id: int, slack_user_id: str) -> Invitation:
     """The invitation behind a reminder, if it was sent to `slack_user_id` (forwarded ones are not)."""
-    invitation = session.get(Invitation, invitation_id)
+    # With whose it is and what it is about in the same query: a reply reads them all.
+    invitation = session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .options(
+            joinedload(Invitation.enrolment, innerjoin=True).joinedload(
+                Enrolment.person, innerjoin=True
+            ),
+            joinedload(Invitation.session, innerjoin=True)
+            .joinedload(ProgrammeSession.cohort, innerjoin=True)
+            .joinedload(Cohort.programme, innerjoin=True),
+        )
+    )
     if invitation is None:
         raise NotFound("That session is no longer in the timetable.")
     if invitation.enrolment.person.slack_user_id != slack_user_id:
