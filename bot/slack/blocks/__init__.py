@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import singledispatch
+from functools import cached_property, singledispatch
 from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
@@ -40,8 +40,15 @@ class Message:
             raise ValueError(f"a message holds at most {MAX_MESSAGE_BLOCKS} blocks")
 
     def as_kwargs(self) -> dict[str, Any]:
-        """Arguments for chat.postMessage, ack() or respond()."""
-        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+        """Arguments for chat.postMessage, ack() or respond(): a new dict each time."""
+        return {"text": self.text, "blocks": self._block_dicts}
+
+    @cached_property
+    def _block_dicts(self) -> list[dict[str, Any]]:
+        # slack_sdk validates every block in `to_dict`; a message kept for the life of the
+        # process (help, answered inside the acknowledgement) pays for that once. Callers add
+        # keys of their own to the dict `as_kwargs` returns, never to the blocks.
+        return [block.to_dict() for block in self.blocks]
 
 
 def section(mrkdwn: str) -> SectionBlock:
