@@ -53,8 +53,11 @@ class PassReport:
 
     @classmethod
     def of_batch(cls, done: int, limit: int, summary: str) -> PassReport:
-        """A pass that did `done` of at most `limit` rows: a full batch may have left more."""
-        if done >= limit:
+        """A pass that did `done` of at most `limit` rows: a full batch may have left more.
+
+        A pass that did nothing never says so, so `run_once` cannot loop on an empty backlog.
+        """
+        if done > 0 and done >= limit:
             return cls(f"{summary}, more due on the next pass", more_due=True)
         return cls(summary)
 
