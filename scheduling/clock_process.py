@@ -14,7 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.clock import Clock
-from scheduling.tick import Tick, TickDependencies
+from scheduling.tick import PassReport, Tick, TickDependencies
 from scheduling.ticks import TICKS
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 # A tick that could not fire on time (the process was busy or paused) still fires if it is late by
 # less than this; coalescing turns a backlog into one run.
 MISFIRE_GRACE_SECONDS = 600
+FOLLOW_UP_SUFFIX = ":more"
+# A tick this frequent comes round again soon enough on its own (delivery, every 10 s); a follow-up
+# pass as well would give it two turns in the queue ahead of the other ticks.
+FOLLOW_UP_BEYOND_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,32 @@ class TickResult:
 def run_once(
     deps: TickDependencies, now: datetime, ticks: Sequence[Tick] = TICKS
 ) -> list[TickResult]:
-    """Run every tick once as of `now` (for `scheduler --once --now` and for tests).
+    """Run every tick as of `now` until it has nothing more due (for `scheduler --once --now`
+    and for tests); one result per pass.
 
-    Delivery runs until nothing is due, whatever the budget a long-running clock gives it.
+    Delivery runs until nothing is due, whatever the budget a long-running clock gives it; a tick
+    that works a backlog in batches runs pass after pass, each its own unit of work.
     """
     deps = replace(deps, delivery_budget_seconds=None)
     results = []
     for tick in ticks:
-        with deps.exclusive():
-            results.append(TickResult(tick.id, tick.run(deps, now)))
+        more_due = True
+        while more_due:
+            with deps.exclusive():
+                report = tick.run(deps, now)
+            results.append(TickResult(tick.id, report.summary))
+            more_due = report.more_due
     return results
+
+
+def wants_follow_up(tick: Tick, report: PassReport) -> bool:
+    """Whether a pass left work that should not wait for the tick's next interval."""
+    return report.more_due and tick.every_seconds > FOLLOW_UP_BEYOND_SECONDS
+
+
+def follow_up_id(tick: Tick) -> str:
+    """The id of the one-off job that carries on a tick's backlog."""
+    return f"{tick.id}{FOLLOW_UP_SUFFIX}"
 
 
 def build_scheduler(
@@ -59,8 +79,20 @@ def build_scheduler(
 
     def fire(tick: Tick) -> None:
         with deps.exclusive():
-            summary = tick.run(deps, clock())
-        logger.info("%s: %s", tick.id, summary)
+            report = tick.run(deps, clock())
+        logger.info("%s: %s", tick.id, report.summary)
+        if wants_follow_up(tick, report):
+            # The rest of a backlog goes on a pass queued now, behind the ticks already waiting,
+            # rather than on the next interval (15 minutes for some): the backlog drains at
+            # full speed and every other tick still gets its turn between two passes.
+            scheduler.add_job(
+                fire,
+                args=[tick],
+                id=follow_up_id(tick),
+                name=follow_up_id(tick),
+                replace_existing=True,
+                misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            )
 
     for tick in ticks:
         scheduler.add_job(

@@ -5,22 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.reminders.participation import owe_follow_ups, owe_non_responder_lists, owe_quorum_alerts
-from scheduling.tick import Tick, TickDependencies
+from scheduling.tick import PassReport, Tick, TickDependencies
 
 
-def chase_replies(deps: TickDependencies, now: datetime) -> str:
+def chase_replies(deps: TickDependencies, now: datetime) -> PassReport:
     """Owe follow-ups to people who have not replied, and coordinators their lists of them."""
     with deps.uow() as session:
         follow_ups = owe_follow_ups(session, now)
         lists = owe_non_responder_lists(session, now)
-    return f"owed {follow_ups} follow-up(s) and {lists} non-responder list(s)"
+    return PassReport(f"owed {follow_ups} follow-up(s) and {lists} non-responder list(s)")
 
 
-def check_quorum(deps: TickDependencies, now: datetime) -> str:
+def check_quorum(deps: TickDependencies, now: datetime) -> PassReport:
     """Alert facilitators and coordinators of action learning sets short of quorum."""
     with deps.uow() as session:
         alerts = owe_quorum_alerts(session, now)
-    return f"owed {alerts} quorum alert(s)"
+    return PassReport(f"owed {alerts} quorum alert(s)")
 
 
 TICKS: tuple[Tick, ...] = (

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.privacy.retention import apply_retention
-from scheduling.tick import Tick, TickDependencies
+from scheduling.tick import PassReport, Tick, TickDependencies
 
 
-def apply_retention_schedule(deps: TickDependencies, now: datetime) -> str:
+def apply_retention_schedule(deps: TickDependencies, now: datetime) -> PassReport:
     """Anonymise or erase what the schedule says is due, and tell coordinators what went."""
     with deps.uow() as session:
         report = apply_retention(
             session, retention=deps.settings.retention, now=now, tz=deps.settings.timezone
         )
-    return report.summary()
+    return PassReport(report.summary())
 
 
 # Every six hours: what falls due is counted in days, and a run with nothing due costs little.

@@ -18,29 +18,34 @@ from scheduling import (
     retention,
 )
 from scheduling.delivery import deliver_due
-from scheduling.tick import Tick, TickDependencies
+from scheduling.tick import PassReport, Tick, TickDependencies
 
 
-def purge_events(deps: TickDependencies, now: datetime) -> str:
+def purge_events(deps: TickDependencies, now: datetime) -> PassReport:
     """Forget Slack event ids too old to be retried."""
     with deps.uow() as session:
         purged = purge_processed_events(session, now)
-    return f"forgot {purged} processed Slack event id(s)"
+    return PassReport(f"forgot {purged} processed Slack event id(s)")
 
 
-def deliver_outbox(deps: TickDependencies, now: datetime) -> str:
+def deliver_outbox(deps: TickDependencies, now: datetime) -> PassReport:
     """Send the messages that are due."""
     report = deliver_due(
-        deps.uow, deps.client, now, deps.pacer, budget_seconds=deps.delivery_budget_seconds
+        deps.uow,
+        deps.client,
+        now,
+        deps.pacer,
+        budget_seconds=deps.delivery_budget_seconds,
+        monotonic=deps.monotonic,
     )
-    return str(report)
+    return PassReport(str(report), more_due=report.more_due)
 
 
-def plan_reminders(deps: TickDependencies, now: datetime) -> str:
+def plan_reminders(deps: TickDependencies, now: datetime) -> PassReport:
     """Owe each participant the session reminders that are now due."""
     with deps.uow() as session:
-        owed = owe_due_reminders(session, now)
-    return f"owed {owed} reminder(s)"
+        owed = owe_due_reminders(session, now, limit=deps.batch_rows)
+    return PassReport.of_batch(owed, deps.batch_rows, f"owed {owed} reminder(s)")
 
 
 TICKS: tuple[Tick, ...] = (

@@ -7,12 +7,12 @@ person's working hours and not while they are away; past its closing time it exp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.core import outbox, outbox_claims
 from bot.core.people import zone_of
@@ -139,17 +139,63 @@ def told_at(enrolment: Enrolment, now: datetime, window: timedelta) -> datetime:
     return working_moment(enrolment, now)
 
 
-def _owe_request_dm(session: Session, request: EvaluationRequest) -> None:
-    outbox.enqueue(
+def _owe_request_dms(session: Session, requests: Sequence[EvaluationRequest]) -> None:
+    """Owe each request's DM, in one insert; keys already in the outbox are left alone."""
+    keys = {request.id: request_key(request.id) for request in requests}
+    already = outbox.owed_keys(session, list(keys.values()))
+    outbox.enqueue_new(
         session,
-        recipient=str(request.enrolment.person.slack_user_id),
-        kind=REQUEST_KIND,
-        message=_message_facts(request, reminder=False),
-        due_at=request.opened_at,
-        idempotency_key=request_key(request.id),
-        session_id=request.session_id,
-        enrolment_id=request.enrolment_id,
+        [
+            outbox.Owed(
+                recipient=str(request.enrolment.person.slack_user_id),
+                kind=REQUEST_KIND,
+                message=_message_facts(request, reminder=False),
+                due_at=request.opened_at,
+                idempotency_key=keys[request.id],
+                session_id=request.session_id,
+                enrolment_id=request.enrolment_id,
+            )
+            for request in requests
+            if keys[request.id] not in already
+        ],
     )
+
+
+def _load_leave(session: Session, people: Sequence[Enrolment]) -> None:
+    """Load everyone's leave periods, which `told_at` reads, a few queries for the lot."""
+    ids = [enrolment.id for enrolment in people]
+    for start in range(0, len(ids), 500):
+        session.scalars(
+            select(Enrolment)
+            .where(Enrolment.id.in_(ids[start : start + 500]))
+            .options(selectinload(Enrolment.leave_periods))
+        ).all()
+
+
+def _store(
+    session: Session, build: Callable[[Enrolment], EvaluationRequest], people: Sequence[Enrolment]
+) -> list[EvaluationRequest]:
+    """Insert a request for each of `people` in one flush; those another process opened meanwhile
+    (the unique indexes refuse them) are skipped, which takes a second, row-by-row attempt."""
+    requests = [build(enrolment) for enrolment in people]
+    try:
+        with session.begin_nested():
+            session.add_all(requests)
+            session.flush()
+        return requests
+    except IntegrityError:
+        pass
+    stored = []
+    for enrolment in people:
+        request = build(enrolment)
+        try:
+            with session.begin_nested():
+                session.add(request)
+                session.flush()
+        except IntegrityError:
+            continue
+        stored.append(request)
+    return stored
 
 
 def open_requests(
@@ -160,8 +206,13 @@ def open_requests(
     enrolments: Sequence[Enrolment],
     now: datetime,
     programme_session: ProgrammeSession | None = None,
+    limit: int | None = None,
 ) -> int:
-    """Ask each of `enrolments` (not yet asked) to fill in `form`, owing each a DM; returns how many."""
+    """Ask each of `enrolments` (not yet asked) to fill in `form`, owing each a DM; returns how many.
+
+    With `limit`, at most that many, the first not yet asked in the order given: a later call
+    carries on from there.
+    """
     session_id = programme_session.id if programme_session is not None else None
     # Any version counts: a form bumped to a new version must not ask the same people again.
     asked = set(
@@ -176,14 +227,20 @@ def open_requests(
             )
         )
     )
+    people = [
+        enrolment
+        for enrolment in enrolments
+        if enrolment.id not in asked and enrolment.person.slack_user_id is not None
+    ][:limit]
+    if not people:
+        return 0
+    _load_leave(session, people)
     window = timedelta(days=window_days(form))
-    opened = 0
-    for enrolment in enrolments:
-        if enrolment.id in asked or enrolment.person.slack_user_id is None:
-            continue
+
+    def build(enrolment: Enrolment) -> EvaluationRequest:
         # The form's window, and the reminder, count from when the person is told.
         told = told_at(enrolment, now, window)
-        request = EvaluationRequest(
+        return EvaluationRequest(
             form=form,
             enrolment=enrolment,
             cohort=cohort,
@@ -191,16 +248,10 @@ def open_requests(
             opened_at=told,
             closes_at=told + window,
         )
-        try:
-            # The unique indexes refuse a request another process opened meanwhile.
-            with session.begin_nested():
-                session.add(request)
-                session.flush()
-        except IntegrityError:
-            continue
-        _owe_request_dm(session, request)
-        opened += 1
-    return opened
+
+    opened = _store(session, build, people)
+    _owe_request_dms(session, opened)
+    return len(opened)
 
 
 def cancel_owed(session: Session, request_ids: Sequence[int], why: str) -> int:
@@ -255,8 +306,8 @@ def close_requests(
     return _expire(session, requests, now)
 
 
-def expire_requests(session: Session, now: datetime) -> int:
-    """Expire open requests whose window has closed; returns how many."""
+def expire_requests(session: Session, now: datetime, *, limit: int | None = None) -> int:
+    """Expire open requests whose window has closed; returns how many (at most `limit`)."""
     requests = session.scalars(
         select(EvaluationRequest)
         .where(
@@ -264,15 +315,16 @@ def expire_requests(session: Session, now: datetime) -> int:
             EvaluationRequest.closes_at <= now,
         )
         .order_by(EvaluationRequest.id)
+        .limit(limit)
     ).all()
     return _expire(session, requests, None)
 
 
-def cancel_for_leavers(session: Session) -> int:
+def cancel_for_leavers(session: Session, *, limit: int | None = None) -> int:
     """Cancel the open requests of people no longer in the programme (withdrawn, deferred …).
 
     They are not asked to answer any more, nor counted in response rates; their half-filled
-    pages go too. Returns how many requests were cancelled.
+    pages go too. Returns how many requests were cancelled (at most `limit`).
     """
     requests = session.scalars(
         select(EvaluationRequest)
@@ -282,6 +334,7 @@ def cancel_for_leavers(session: Session) -> int:
             Enrolment.status.not_in(ASKED_STATUSES),
         )
         .order_by(EvaluationRequest.id)
+        .limit(limit)
     ).all()
     if not requests:
         return 0
@@ -293,11 +346,12 @@ def cancel_for_leavers(session: Session) -> int:
     return len(requests)
 
 
-def remind_open_requests(session: Session, now: datetime) -> int:
+def remind_open_requests(session: Session, now: datetime, *, limit: int | None = None) -> int:
     """Owe the one reminder to each request still open a few days after it opened; returns how many.
 
     Only in the person's working hours and not while they are away or on leave, so the reminder
     is owed for right now and never sits in the outbox after the form closes or is completed.
+    With `limit`, at most that many, oldest requests first; a later call carries on from there.
     """
     candidates = session.scalars(
         select(EvaluationRequest)
@@ -313,27 +367,40 @@ def remind_open_requests(session: Session, now: datetime) -> int:
             joinedload(EvaluationRequest.session),
         )
     ).all()
-    owed = 0
-    for request in candidates:
-        if now < request.opened_at + timedelta(days=reminder_after_days(request.form)):
-            continue
-        enrolment = request.enrolment
-        slack_user_id = enrolment.person.slack_user_id
-        if slack_user_id is None or enrolment.status not in ASKED_STATUSES:
-            continue
-        today = now.astimezone(zone_of(enrolment)).date()
-        if working_moment(enrolment, now) != now or away_or_on_leave(enrolment, today):
-            continue
-        request.reminded_at = now
-        outbox.enqueue(
-            session,
-            recipient=slack_user_id,
-            kind=REMINDER_KIND,
-            message=_message_facts(request, reminder=True),
-            due_at=now,
-            idempotency_key=reminder_key(request.id),
-            session_id=request.session_id,
-            enrolment_id=request.enrolment_id,
+    due = [
+        request
+        for request in candidates
+        if now >= request.opened_at + timedelta(days=reminder_after_days(request.form))
+        and request.enrolment.person.slack_user_id is not None
+        and request.enrolment.status in ASKED_STATUSES
+        and working_moment(request.enrolment, now) == now
+    ]
+    _load_leave(session, [request.enrolment for request in due])
+    chosen = [
+        request
+        for request in due
+        if not away_or_on_leave(
+            request.enrolment, now.astimezone(zone_of(request.enrolment)).date()
         )
-        owed += 1
-    return owed
+    ][:limit]
+    keys = {request.id: reminder_key(request.id) for request in chosen}
+    already = outbox.owed_keys(session, list(keys.values()))
+    for request in chosen:
+        request.reminded_at = now
+    outbox.enqueue_new(
+        session,
+        [
+            outbox.Owed(
+                recipient=str(request.enrolment.person.slack_user_id),
+                kind=REMINDER_KIND,
+                message=_message_facts(request, reminder=True),
+                due_at=now,
+                idempotency_key=keys[request.id],
+                session_id=request.session_id,
+                enrolment_id=request.enrolment_id,
+            )
+            for request in chosen
+            if keys[request.id] not in already
+        ],
+    )
+    return len(chosen)

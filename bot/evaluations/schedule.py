@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from bot.coaching.allowance import allowance_of
 from bot.core.months import add_months
@@ -52,11 +52,11 @@ def _closed(session: Session, form_key: str, session_id: int, now: datetime) -> 
     )
 
 
-def open_session_evaluations(session: Session, now: datetime) -> int:
+def open_session_evaluations(session: Session, now: datetime, *, limit: int | None = None) -> int:
     """Ask the attendees of sessions that ended in the last week about them; returns how many.
 
     Someone whose attendance is recorded after the first pass is asked on a later one, until the
-    form closes.
+    form closes. With `limit`, at most that many, in a stable order (session end, form, person).
     """
     ended = session.scalars(
         select(ProgrammeSession)
@@ -77,6 +77,9 @@ def open_session_evaluations(session: Session, now: datetime) -> int:
             continue
         people = attendees(session, programme_session)
         for form in forms:
+            left = None if limit is None else limit - opened
+            if left == 0:
+                return opened
             if _closed(session, form.key, programme_session.id, now):
                 continue
             opened += open_requests(
@@ -86,6 +89,7 @@ def open_session_evaluations(session: Session, now: datetime) -> int:
                 enrolments=people,
                 now=now,
                 programme_session=programme_session,
+                limit=left,
             )
     return opened
 
@@ -133,8 +137,12 @@ def due_milestones(
     return due
 
 
-def open_milestone_evaluations(session: Session, now: datetime) -> int:
-    """Ask each participant for the milestone evaluations now due to them; returns how many."""
+def open_milestone_evaluations(session: Session, now: datetime, *, limit: int | None = None) -> int:
+    """Ask each participant for the milestone evaluations now due to them; returns how many.
+
+    With `limit`, at most that many, in a stable order (milestone, cohort, enrolment), so that a
+    national enrolment is asked over several calls, each carrying on where the last stopped.
+    """
     forms = {milestone: forms_attached_to(session, milestone.value) for milestone in Milestone}
     if not any(forms.values()):
         return 0
@@ -155,7 +163,7 @@ def open_milestone_evaluations(session: Session, now: datetime) -> int:
         .order_by(Enrolment.id)
         .options(
             contains_eager(Enrolment.person),
-            joinedload(Enrolment.cohort).joinedload(Cohort.programme),
+            selectinload(Enrolment.cohort).selectinload(Cohort.programme),
         )
     ).all()
     due: dict[tuple[Milestone, int], list[Enrolment]] = defaultdict(list)
@@ -166,9 +174,18 @@ def open_milestone_evaluations(session: Session, now: datetime) -> int:
             due[milestone, enrolment.cohort_id].append(enrolment)
             cohorts[enrolment.cohort_id] = enrolment.cohort
     opened = 0
-    for (milestone, cohort_id), people in due.items():
+    order = list(Milestone)
+    for milestone, cohort_id in sorted(due, key=lambda pair: (order.index(pair[0]), pair[1])):
         for form in forms[milestone]:
+            left = None if limit is None else limit - opened
+            if left == 0:
+                return opened
             opened += open_requests(
-                session, form=form, cohort=cohorts[cohort_id], enrolments=people, now=now
+                session,
+                form=form,
+                cohort=cohorts[cohort_id],
+                enrolments=due[milestone, cohort_id],
+                now=now,
+                limit=left,
             )
     return opened

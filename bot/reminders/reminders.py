@@ -233,15 +233,16 @@ def _zone(slack_tz: str | None, programme_tz: str) -> ZoneInfo:
     return ZoneInfo("Europe/London")
 
 
-def owe_due_reminders(session: Session, now: datetime) -> int:
+def owe_due_reminders(session: Session, now: datetime, *, limit: int | None = None) -> int:
     """Put every reminder now due into the outbox (once each); returns how many were new.
 
     A handful of queries however many people are due: the planner runs every few minutes over a
-    whole national programme, and its busiest call owes thousands of reminders at once.
+    whole national programme, and its busiest call owes thousands of reminders at once. With
+    `limit`, at most that many, the soonest sessions first, so a later call carries on from there.
     """
     due = due_reminders(session, now)
     already = outbox.owed_keys(session, [reminder.idempotency_key for reminder in due])
-    new = [reminder for reminder in due if reminder.idempotency_key not in already]
+    new = [reminder for reminder in due if reminder.idempotency_key not in already][:limit]
     if not new:
         return 0
     session_ids = {reminder.session_id for reminder in new}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from tests.benchmarks import ack_benchmark, digest_benchmark
+from tests.benchmarks import ack_benchmark, digest_benchmark, first_pass_benchmark
 from tests.benchmarks.reminders_benchmark import main
 
 ROWS = (
@@ -92,3 +92,21 @@ def test_ack_benchmark_drives_both_apps_and_prints_every_figure() -> None:
         assert figure(report, f"{app} CPU per request").endswith(" ms")
         assert "MiB peak" in figure(report, f"{app} memory")
     assert float(figure(report, "cohortbot Web API calls per request")) > 0
+
+
+def test_first_pass_benchmark_works_a_backlog_off_in_batches_and_prints_every_tick() -> None:
+    out = io.StringIO()
+    arguments = ["--participants", "40", "--cohorts", "2", "--minutes", "2", "--batch-rows", "15"]
+
+    assert first_pass_benchmark.main(arguments, out) == 0
+
+    report = out.getvalue()
+    assert figure(report, "participants") == "40"
+    assert figure(report, "baseline requests") == "40 for 40 people"
+    assert figure(report, "request DMs owed") == "40"
+    assert figure(report, "worst wait past due").endswith(" s")
+    assert "load average" in figure(report, "machine")
+    milestones = re.search(r"^  open-milestone-evaluations\s+900\s+(\d+)\s+(\d+)", report, re.M)
+    assert milestones is not None, report
+    # 40 baseline forms in batches of 15: two follow-up passes after the first.
+    assert int(milestones.group(2)) == 2

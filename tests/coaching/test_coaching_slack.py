@@ -183,7 +183,7 @@ def test_a_nudge_carries_the_count_and_a_button_only_its_owner_can_use(
     setup(runtime, standin)
     moment: datetime = at(date(2017, 2, 21))
     assert "nudge-coaching" in {tick.id for tick in TICKS}
-    assert nudge_coaching(runtime.tick_dependencies(), moment) == "owed 2 coaching nudge(s)"
+    assert nudge_coaching(runtime.tick_dependencies(), moment).summary == "owed 2 coaching nudge(s)"
     deliver_due(runtime.tick_dependencies().uow, runtime.client, moment)
     (nudge,) = standin.messages_in(PARTICIPANT)
     assert "0 of 4 sessions used, 4 left to use by *Fri 5 Jan 2018*" in nudge.text

@@ -320,7 +320,7 @@ def test_the_follow_up_is_answered_partly_with_a_note_and_the_dm_shows_it(
 ) -> None:
     setup_slack_workshop(runtime)
     deps = runtime.tick_dependencies()
-    assert follow_up_commitments(deps, NOW) == "asked 1 commitment follow-up(s)"
+    assert follow_up_commitments(deps, NOW).summary == "asked 1 commitment follow-up(s)"
     deliver_due(deps.uow, deps.client, NOW)
     dm = dm_of(standin, PARTICIPANT)
     assert "&lt;!channel&gt;" in dm.blocks[0]["text"]["text"]

@@ -386,7 +386,7 @@ def test_the_delivered_dm_has_the_button_for_the_request_and_says_whether_it_is_
         programme_session.title = "Set <one> & all"
     deps = runtime.tick_dependencies()
 
-    assert open_after_sessions(deps, NOW) == "opened 1 session evaluation request(s)"
+    assert open_after_sessions(deps, NOW).summary == "opened 1 session evaluation request(s)"
     deliver_due(deps.uow, deps.client, NOW)
 
     with unit_of_work(runtime.session_factory) as session:

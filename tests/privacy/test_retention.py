@@ -198,7 +198,7 @@ def test_the_clock_applies_it(runtime: Runtime) -> None:
     assert "apply-retention" in {tick.id for tick in TICKS}
     with unit_of_work(runtime.session_factory) as session:
         ids = seed(session)
-    summary = apply_retention_schedule(runtime.tick_dependencies(), NOW)
+    summary = apply_retention_schedule(runtime.tick_dependencies(), NOW).summary
     assert summary.startswith("anonymised 1 unsuccessful application(s)")
     with unit_of_work(runtime.session_factory) as session:
         assert session.get_one(Person, ids["former"]).erased_at is not None

@@ -95,11 +95,11 @@ def test_the_tick_owes_one_digest_from_monday_0900_even_after_a_restart(
     setup(runtime, standin)
     deps = runtime.tick_dependencies()
 
-    assert owe_weekly_digests(deps, MONDAY_0859) == "owed 0 steering digest(s)"
-    assert owe_weekly_digests(deps, MONDAY_0900) == "owed 1 steering digest(s)"
-    assert owe_weekly_digests(deps, MONDAY_0900) == "owed 0 steering digest(s)"
+    assert owe_weekly_digests(deps, MONDAY_0859).summary == "owed 0 steering digest(s)"
+    assert owe_weekly_digests(deps, MONDAY_0900).summary == "owed 1 steering digest(s)"
+    assert owe_weekly_digests(deps, MONDAY_0900).summary == "owed 0 steering digest(s)"
     later = restarted(runtime).tick_dependencies()
-    assert owe_weekly_digests(later, datetime(2017, 2, 9, 15, 0, tzinfo=UTC)) == (
+    assert owe_weekly_digests(later, datetime(2017, 2, 9, 15, 0, tzinfo=UTC)).summary == (
         "owed 0 steering digest(s)"
     )
 
@@ -115,12 +115,12 @@ def test_a_programme_without_its_own_channel_uses_the_configured_steering_channe
     runtime: Runtime, standin: SlackStandin
 ) -> None:
     setup(runtime, standin, channel=None)
-    assert owe_weekly_digests(runtime.tick_dependencies(), MONDAY_0900) == (
+    assert owe_weekly_digests(runtime.tick_dependencies(), MONDAY_0900).summary == (
         "owed 0 steering digest(s)"
     )
 
     configured = replace(runtime, settings=replace(runtime.settings, steering_channel=STEERING))
-    assert owe_weekly_digests(configured.tick_dependencies(), MONDAY_0900) == (
+    assert owe_weekly_digests(configured.tick_dependencies(), MONDAY_0900).summary == (
         "owed 1 steering digest(s)"
     )
     (row,) = digest_rows(runtime)
@@ -137,7 +137,7 @@ def test_a_programme_whose_digest_cannot_be_built_holds_back_no_other(
         )
 
     with caplog.at_level("ERROR"):
-        assert owe_weekly_digests(runtime.tick_dependencies(), MONDAY_0900) == (
+        assert owe_weekly_digests(runtime.tick_dependencies(), MONDAY_0900).summary == (
             "owed 1 steering digest(s)"
         )
 
@@ -305,12 +305,12 @@ def test_the_digest_time_is_configurable_and_read_in_the_programmes_time_zone(
     settings = replace(runtime.settings, digest_at=friday)
     deps = replace(runtime.tick_dependencies(), settings=settings)
 
-    assert owe_weekly_digests(deps, MONDAY_0900) == "owed 0 steering digest(s)"
+    assert owe_weekly_digests(deps, MONDAY_0900).summary == "owed 0 steering digest(s)"
     # 17:00 in London in February is 17:00 UTC.
-    assert owe_weekly_digests(deps, datetime(2017, 2, 10, 16, 59, tzinfo=UTC)) == (
+    assert owe_weekly_digests(deps, datetime(2017, 2, 10, 16, 59, tzinfo=UTC)).summary == (
         "owed 0 steering digest(s)"
     )
-    assert owe_weekly_digests(deps, datetime(2017, 2, 10, 17, 0, tzinfo=UTC)) == (
+    assert owe_weekly_digests(deps, datetime(2017, 2, 10, 17, 0, tzinfo=UTC)).summary == (
         "owed 1 steering digest(s)"
     )
     (row,) = digest_rows(runtime)
@@ -323,10 +323,10 @@ def test_in_summer_monday_0900_in_london_is_0800_utc(
     setup(runtime, standin)
     deps = runtime.tick_dependencies()
 
-    assert owe_weekly_digests(deps, datetime(2017, 7, 3, 7, 59, tzinfo=UTC)) == (
+    assert owe_weekly_digests(deps, datetime(2017, 7, 3, 7, 59, tzinfo=UTC)).summary == (
         "owed 0 steering digest(s)"
     )
-    assert owe_weekly_digests(deps, datetime(2017, 7, 3, 8, 0, tzinfo=UTC)) == (
+    assert owe_weekly_digests(deps, datetime(2017, 7, 3, 8, 0, tzinfo=UTC)).summary == (
         "owed 1 steering digest(s)"
     )
 
