@@ -134,6 +134,29 @@ def run_planner(
     return calls
 
 
+def bounded_passes(
+    factory: sessionmaker[Session], at: datetime, batch_rows: int
+) -> list[PlanningCall]:
+    """The planner at `at` as the clock runs it, `batch_rows` a pass until nothing more is owed.
+
+    As if nothing were owed yet, in one transaction rolled back afterwards (each pass flushed).
+    """
+    passes = []
+    with factory() as session:
+        session.execute(delete(OutboundMessage))
+        while True:
+            started, cpu_started = clock.perf_counter(), clock.process_time()
+            owed = owe_due_reminders(session, at, limit=batch_rows)
+            session.flush()
+            seconds = clock.perf_counter() - started
+            cpu = clock.process_time() - cpu_started
+            if owed == 0:
+                break
+            passes.append(PlanningCall(at, seconds, 0, owed, cpu))
+        session.rollback()
+    return passes
+
+
 def statement_sites(
     factory: sessionmaker[Session], engine: Engine, at: datetime
 ) -> Counter[tuple[str, str]]:

@@ -27,6 +27,7 @@ from bot.core.settings import SEND_RATE_DEFAULT
 from bot.slack import rendering
 from db.engine import create_engine_for, make_session_factory, normalise_url, safe_url, unit_of_work
 from db.migrate import upgrade
+from scheduling.tick import BATCH_ROWS
 from tests.benchmarks import dataset, dispatch, planning
 
 BUILT_AT = datetime(2016, 12, 1, 9, 0, tzinfo=UTC)
@@ -154,6 +155,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
             busiest = max(calls, key=lambda call: call.owed)
             sites = planning.statement_sites(factory, engine, most_statements.at)
             plans = planning.explain_busiest(factory, engine, busiest.at)
+            clock_passes = planning.bounded_passes(factory, busiest.at, BATCH_ROWS)
             send_at = datetime.combine(sample_day, time(16), tzinfo=dataset.LONDON)
             sample = dispatch.choose_sample(factory, send_at, arguments.send_sample)
             sent = dispatch.dispatch(
@@ -176,6 +178,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         projected,
         most_statements,
         busiest,
+        clock_passes,
         sites,
         plans,
         sent,
@@ -212,6 +215,7 @@ def report(
     projected: float,
     most_statements: planning.PlanningCall,
     busiest: planning.PlanningCall,
+    clock_passes: Sequence[planning.PlanningCall],
     sites: dict[tuple[str, str], int],
     plans: Sequence[str],
     sent: dispatch.DispatchResult,
@@ -252,6 +256,12 @@ def report(
             f"{busiest.owed} owed in {1000 * busiest.seconds:.0f} ms "
             f"(CPU {1000 * busiest.cpu_seconds:.0f} ms), "
             f"{busiest.statements} statements, at {busiest.at:%Y-%m-%d %H:%M}Z",
+        ),
+        (
+            f"busiest moment in passes of {BATCH_ROWS}",
+            f"{len(clock_passes)} passes, the longest "
+            f"{1000 * max((p.seconds for p in clock_passes), default=0):.0f} ms "
+            f"(CPU {1000 * max((p.cpu_seconds for p in clock_passes), default=0):.0f} ms)",
         ),
         ("dispatch sample", f"{sent.owed}"),
         ("delivered", f"{sent.sent} in {sent.seconds:.1f} s ({sent.passes} passes)"),
