@@ -475,3 +475,17 @@ def _column(sheet: Any, header: str) -> str:
         if cell.value == header:
             return str(cell.column_letter)
     raise AssertionError(f"no column {header}")
+
+
+def test_alike_headers_keep_their_own_columns_and_short_rows_are_padded() -> None:
+    # The writer takes each row keyed by its header: two alike must not fold into one column.
+    table = Table("Alike", ("Name", "Name", "When"), [("Pat", "Sam", date(2017, 6, 5)), ("Olly",)])
+
+    sheet = opened(write_workbook([table])).worksheets[0]
+
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["Name", "Name (2)", "When"],
+        ["Pat", "Sam", datetime(2017, 6, 5)],
+        ["Olly", None, None],
+    ]
+    assert sheet["C2"].number_format == "dd/mm/yyyy"
