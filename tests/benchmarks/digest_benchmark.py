@@ -12,11 +12,12 @@ prints figures; it asserts nothing about speed.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time as clock
 import tracemalloc
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -26,16 +27,10 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.collector import paused_collection
 from bot.core.tables import Table
 from bot.reporting.digest.delivery import build_digest
 from bot.reporting.digest.gather import digest_figures
-from bot.reporting.export.workbook import (
-    _read_tables,
-    build_workbook,
-    export_tables,
-    write_workbook,
-)
+from bot.reporting.export.workbook import build_workbook, export_tables, write_workbook
 from bot.slack import rendering
 from bot.slack.blocks import to_message
 from db.engine import create_engine_for, make_session_factory, safe_url, unit_of_work
@@ -408,14 +403,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
 
 def export_split(factory: sessionmaker[Session]) -> list[tuple[str, str]]:
     """The warm export in its two parts, reading the tables and writing the workbook, each timed
-    with Python's cyclic garbage collector running and paused (the product pauses it to read)."""
+    with Python's cyclic garbage collector running and paused (gc.disable)."""
     rows = []
     for paused in (False, True):
         how = "GC paused" if paused else "GC running"
-        with unit_of_work(factory) as session:
-            read = export_tables if paused else _read_tables
-            (tables, read_seconds, read_cpu) = _timed(partial(read, session, NOW, cohort_id=None))
-        with paused_collection() if paused else nullcontext():
+        with unit_of_work(factory) as session, _collector(paused=paused):
+            (tables, read_seconds, read_cpu) = _timed(partial(export_tables, session, NOW))
+        with _collector(paused=paused):
             (_, write_seconds, write_cpu) = _timed(partial(write_workbook, tables))
         rows += [
             (
@@ -428,6 +422,18 @@ def export_split(factory: sessionmaker[Session]) -> list[tuple[str, str]]:
             ),
         ]
     return rows
+
+
+@contextmanager
+def _collector(*, paused: bool) -> Iterator[None]:
+    if not paused:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _timed(work: Callable[[], _T]) -> tuple[_T, float, float]:

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from bot.core import outbox
 from bot.core.audit import record_read
-from bot.core.collector import paused_collection
 from bot.core.notice import Notice
 from bot.core.tables import ILLEGAL_CHARACTERS, Cell, Table, neutralise
 from bot.core.timefmt import format_when
@@ -58,14 +57,8 @@ def export_tables(session: Session, now: datetime, *, cohort_id: int | None = No
     """Every sheet of the export, in the order the workbook shows them.
 
     `now` is when the export is taken: sessions that have not happened yet show no attendance.
-    `cohort_id` narrows the export to one cohort. The garbage collector is paused while the
-    tables are read (see `bot.core.collector`).
+    `cohort_id` narrows the export to one cohort.
     """
-    with paused_collection():
-        return _read_tables(session, now, cohort_id=cohort_id)
-
-
-def _read_tables(session: Session, now: datetime, *, cohort_id: int | None) -> list[Table]:
     return [
         sheets.participants(session, cohort_id=cohort_id),
         sheets.applications(session, cohort_id=cohort_id),
