@@ -265,6 +265,7 @@ _HOSTILE_TEXTS = (
     "@SUM(A1)",
     "+44 113",
     "#N/A",
+    "http://example.org",
 )
 _PROBE_DAY = date(2017, 6, 5)
 # 09:00 UTC in June is 10:00 in London.
