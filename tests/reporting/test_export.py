@@ -489,3 +489,12 @@ def test_alike_headers_keep_their_own_columns_and_short_rows_are_padded() -> Non
         ["Olly", None, None],
     ]
     assert sheet["C2"].number_format == "dd/mm/yyyy"
+
+
+def test_a_sheet_cannot_take_the_name_the_writer_keeps_for_every_sheet() -> None:
+    # The writer reads options keyed "general" as meant for every sheet.
+    tables = [Table("general", ("Name",), [("Pat",)]), Table("Other", ("Name",), [("Sam",)])]
+
+    book = opened(write_workbook(tables))
+
+    assert book.sheetnames == ["general (2)", "Other"]

@@ -3,8 +3,8 @@
 Every text cell is neutralised (`bot.core.tables.neutralise`) and written as a string, so nothing a
 person typed can run as a formula. Sheets are written by rustpy-xlsxwriter, a binding of the Rust
 port of XlsxWriter: Python hands it each sheet's rows and the cells are written in Rust, streamed in
-constant-memory mode. At national scale (about 1.5 million cells) that is about six times faster
-than XlsxWriter's own per-cell Python (figures and the reasons for the choice: README, Benchmarks).
+constant-memory mode. At national scale (about 1.5 million cells) that takes about a seventh of the
+CPU of XlsxWriter's own per-cell Python (figures, and why it was chosen: README, Benchmarks).
 It is imported when a workbook is written, so the web process does not load it at start.
 
 What it cannot do: set the workbook's creation time (it records the moment of writing), and write
@@ -95,7 +95,8 @@ def write_workbook(tables: Sequence[Table], *, tz: ZoneInfo = DEFAULT_TZ) -> byt
         raise ValueError("a workbook needs at least one table")
     day = Format().set_num_format(DATE_FORMAT)
     moment = Format().set_num_format(DATETIME_FORMAT)
-    titles: set[str] = set()
+    # The writer's per-sheet options are keyed by sheet name, and "general" means every sheet.
+    titles: set[str] = {_EVERY_SHEET}
     sheets_data: list[tuple[str, Any]] = []
     widths: dict[str, Any] = {}
     formats: dict[str, Any] = {}
