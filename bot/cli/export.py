@@ -84,7 +84,7 @@ def write_export(args: argparse.Namespace, runtime: Runtime) -> list[str]:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.format == "xlsx":
         path = args.out / export_filename(now, tz)
-        path.write_bytes(write_workbook(tables, created=now, tz=tz))
+        path.write_bytes(write_workbook(tables, tz=tz))
         return [f"Wrote {path} ({_sheets(tables)})."]
     written = []
     stem = export_filename(now, tz, extension="csv").removesuffix(".csv")

@@ -102,18 +102,29 @@ class CohortCoaching:
 
 def allowance_of(enrolment: Enrolment) -> int:
     """The person's own allowance, else their programme's."""
-    if enrolment.coaching_allowance is not None:
-        return enrolment.coaching_allowance
-    return enrolment.cohort.programme.coaching_allowance
+    return allowance(enrolment.coaching_allowance, enrolment.cohort.programme.coaching_allowance)
 
 
 def deadline_of(enrolment: Enrolment) -> date | None:
     """The date to use the allowance by (set at enrolment: enrolment date + programme length)."""
-    if enrolment.coaching_deadline is not None:
-        return enrolment.coaching_deadline
-    if enrolment.enrolled_at is None:
+    return deadline(
+        enrolment.coaching_deadline, enrolment.enrolled_at, enrolment.cohort.programme.length_months
+    )
+
+
+# The same two rules over plain values, for readers that select columns rather than objects.
+def allowance(own: int | None, programme_allowance: int) -> int:
+    """`own` allowance if set, else the programme's."""
+    return programme_allowance if own is None else own
+
+
+def deadline(own: date | None, enrolled_at: datetime | None, length_months: int) -> date | None:
+    """`own` deadline if set, else the enrolment date plus the programme's length."""
+    if own is not None:
+        return own
+    if enrolled_at is None:
         return None
-    return add_months(enrolment.enrolled_at.date(), enrolment.cohort.programme.length_months)
+    return add_months(enrolled_at.date(), length_months)
 
 
 def full_months_between(start: date, end: date) -> int:

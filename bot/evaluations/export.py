@@ -11,19 +11,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from bot.core.anonymity import enough
 from bot.core.labels import COMMITMENT_PROGRESS_LABELS
 from bot.core.tables import Cell, Table
 from bot.evaluations.commitments import follow_up_answers
-from bot.evaluations.results import answer_text
+from bot.evaluations.results import stored_answer_text
 from bot.evaluations.scope import open_request
-from bot.programmes.programmes import cohort_label
+from bot.programmes.programmes import cohort_label_of
 from db.models import (
     Cohort,
     Enrolment,
@@ -32,6 +32,9 @@ from db.models import (
     EvaluationQuestion,
     EvaluationRequest,
     EvaluationResponse,
+    Person,
+    Programme,
+    ProgrammeSession,
 )
 
 FIXED_HEADERS = ("Form", "Version", "Cohort", "Session", "Submitted on")
@@ -65,60 +68,103 @@ def response_table(
     ]
     if cohort_id is not None:
         conditions.append(EvaluationResponse.cohort_id == cohort_id)
+    # Plain columns, not objects: one joined query whatever the number of responses.
     responses_stmt = (
-        select(EvaluationResponse)
-        .where(*conditions)
-        # Joined, not select-in: IN lists are sent in batches, so their count would grow with
-        # the responses, and the export should take the same few statements at any size.
-        .options(
-            joinedload(EvaluationResponse.cohort).joinedload(Cohort.programme),
-            joinedload(EvaluationResponse.session),
-            joinedload(EvaluationResponse.enrolment).joinedload(Enrolment.person),
+        select(
+            EvaluationResponse.id,
+            EvaluationResponse.form_id,
+            EvaluationResponse.cohort_id,
+            EvaluationResponse.session_id,
+            EvaluationResponse.enrolment_id,
+            EvaluationResponse.submitted_on,
+            Programme.name,
+            Cohort.name,
+            ProgrammeSession.title,
+            Person.name,
         )
+        .select_from(EvaluationResponse)
+        .join(EvaluationResponse.cohort)
+        .join(Cohort.programme)
+        .outerjoin(EvaluationResponse.session)
+        .outerjoin(EvaluationResponse.enrolment)
+        .outerjoin(Enrolment.person)
+        .where(*conditions)
     )
-    responses = _releasable(session, list(session.scalars(responses_stmt)), forms, now)
-    answers: dict[str, list[EvaluationAnswer]] = {}
-    for answer in session.scalars(
-        select(EvaluationAnswer).join(EvaluationAnswer.response).where(*conditions)
-    ):
-        answers.setdefault(answer.response_id, []).append(answer)
+    responses = _releasable(
+        session, [_Response._make(found) for found in session.execute(responses_stmt)], forms, now
+    )
     by_id = {form.id: form for form in forms}
     questions = {q.id: q for form in forms for q in form.questions}
+    answers: dict[str, dict[tuple[str, str], Cell]] = {}
+    for response_id, form_id, question_id, text, number, choices in session.execute(
+        select(
+            EvaluationAnswer.response_id,
+            EvaluationResponse.form_id,
+            EvaluationAnswer.question_id,
+            EvaluationAnswer.value_text,
+            EvaluationAnswer.value_number,
+            EvaluationAnswer.value_choices,
+        )
+        .join(EvaluationAnswer.response)
+        .where(*conditions)
+    ):
+        question = questions[question_id]
+        answers.setdefault(response_id, {})[(by_id[form_id].key, question.key)] = (
+            stored_answer_text(question, text=text, number=number, choices=choices)
+        )
 
     rows: list[tuple[tuple[Any, ...], tuple[Cell, ...]]] = []
     for response in responses:
         form = by_id[response.form_id]
-        anonymous = form.anonymous or response.enrolment is None
-        name = None if anonymous or response.enrolment is None else response.enrolment.person.name
-        cells: dict[tuple[str, str], Cell] = {}
-        for answer in answers.get(response.id, []):
-            question = questions[answer.question_id]
-            cells[(form.key, question.key)] = answer_text(question, answer)
-        session_title = response.session.title if response.session else None
+        anonymous = form.anonymous or response.enrolment_id is None
+        name = None if anonymous else response.person
+        cells = answers.get(response.id, {})
         row: tuple[Cell, ...] = (
             form.title,
             form.version,
-            cohort_label(response.cohort),
-            session_title,
+            cohort_label_of(response.programme, response.cohort),
+            response.session_title,
             None if anonymous else response.submitted_on,
             *((name,) if named else ()),
             *(cells.get(column) for column in columns),
         )
         # Anonymous rows: by random id only; named rows: by date, then name.
         within = (response.id,) if anonymous else (response.submitted_on.isoformat(), name or "")
-        order = (form.key, form.version, response.cohort_id, session_title or "", anonymous)
+        order = (
+            form.key,
+            form.version,
+            response.cohort_id,
+            response.session_title or "",
+            anonymous,
+        )
         rows.append(((*order, *within), row))
     rows.sort(key=lambda pair: pair[0])
     name = f"{form_key} responses" if form_key else "Evaluation responses"
     return Table(name=name[:31], headers=headers, rows=[row for _, row in rows])
 
 
+class _Response(NamedTuple):
+    """One response as the export reads it: its own columns, and the names it is shown with."""
+
+    id: str
+    form_id: int
+    cohort_id: int
+    session_id: int | None
+    enrolment_id: int | None
+    submitted_on: date
+    programme: str
+    cohort: str
+    session_title: str | None
+    # Read for named forms only: an anonymous response's row never shows it.
+    person: str | None
+
+
 def _releasable(
     session: Session,
-    responses: list[EvaluationResponse],
+    responses: list[_Response],
     forms: Sequence[EvaluationForm],
     now: datetime | None,
-) -> list[EvaluationResponse]:
+) -> list[_Response]:
     """`responses` without anonymous ones from groups too small, or still open."""
     anonymous = {form.id: form.key for form in forms if form.anonymous}
     if not anonymous:
@@ -138,7 +184,7 @@ def _releasable(
         )
     }
 
-    def key(response: EvaluationResponse) -> tuple[str, int, int | None]:
+    def key(response: _Response) -> tuple[str, int, int | None]:
         return group(response.form_id, response.cohort_id, response.session_id)
 
     sizes = Counter(key(r) for r in responses if r.form_id in anonymous)

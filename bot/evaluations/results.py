@@ -252,14 +252,27 @@ def _picked(question: EvaluationQuestion, answer: EvaluationAnswer) -> list[str]
 
 def answer_text(question: EvaluationQuestion, answer: EvaluationAnswer) -> str | None:
     """An answer as people read it: the label, Yes/No, the choices joined by '; ', or the text."""
+    return stored_answer_text(
+        question, text=answer.value_text, number=answer.value_number, choices=answer.value_choices
+    )
+
+
+def stored_answer_text(
+    question: EvaluationQuestion,
+    *,
+    text: str | None,
+    number: int | None,
+    choices: Sequence[Any] | None,
+) -> str | None:
+    """`answer_text` for an answer read as plain columns (the export reads them so)."""
     if question.type == QuestionType.MULTIPLE_CHOICE:
-        return "; ".join(str(choice) for choice in answer.value_choices or []) or None
-    if answer.value_number is not None and question.type in SCALE_TYPES:
+        return "; ".join(str(choice) for choice in choices or []) or None
+    if number is not None and question.type in SCALE_TYPES:
         try:
-            return scale_label(question.type, answer.value_number)
+            return scale_label(question.type, number)
         except ValueError:
-            return str(answer.value_number)
-    return answer.value_text
+            return str(number)
+    return text
 
 
 @dataclass(frozen=True)

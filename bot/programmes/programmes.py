@@ -72,7 +72,12 @@ def find_cohort(session: Session, programme_name: str, cohort_name: str) -> Coho
 
 def cohort_label(cohort: Cohort) -> str:
     """'Programme / Cohort', as lists show it."""
-    return f"{cohort.programme.name} / {cohort.name}"
+    return cohort_label_of(cohort.programme.name, cohort.name)
+
+
+def cohort_label_of(programme: str, cohort: str) -> str:
+    """`cohort_label` from the two names, for readers that select columns rather than objects."""
+    return f"{programme} / {cohort}"
 
 
 def resolve_cohort(session: Session, words: Sequence[str]) -> Cohort:

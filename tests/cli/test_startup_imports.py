@@ -8,7 +8,15 @@ import sys
 
 # Charts (matplotlib, numpy, Pillow), the workbook writer and the Slack stand-in: about 45 MiB
 # that `cohortbot serve` would otherwise hold from start to finish.
-LOADED_ON_USE = ("matplotlib", "numpy", "PIL", "xlsxwriter", "openpyxl", "bot.standin")
+LOADED_ON_USE = (
+    "matplotlib",
+    "numpy",
+    "PIL",
+    "rustpy_xlsxwriter",
+    "xlsxwriter",
+    "openpyxl",
+    "bot.standin",
+)
 
 
 def test_everything_cohortbot_serve_imports_leaves_the_heavy_libraries_for_later() -> None:

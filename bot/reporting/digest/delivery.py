@@ -242,7 +242,7 @@ def digest_attachments(figures: DigestFigures, tz: ZoneInfo) -> tuple[Attachment
         Attachment(
             f"digest-{day}.xlsx",
             "Digest in full",
-            write_workbook(digest_tables(figures), created=figures.now, tz=tz),
+            write_workbook(digest_tables(figures), tz=tz),
         ),
     )
 

@@ -1,10 +1,14 @@
 """The export as an Excel workbook: one sheet per table, safe to open, dates as real dates.
 
 Every text cell is neutralised (`bot.core.tables.neutralise`) and written as a string, so nothing a
-person typed can run as a formula. Sheets are written with XlsxWriter in constant-memory mode, which
-streams each row to disk as soon as the next one starts; at national scale (about a million cells)
-it is several times faster than openpyxl's write-only mode (figures: README, Benchmarks). XlsxWriter
-is imported when a workbook is written, so the web process does not load it at start.
+person typed can run as a formula. Sheets are written by rustpy-xlsxwriter, a binding of the Rust
+port of XlsxWriter: Python hands it each sheet's rows and the cells are written in Rust, streamed in
+constant-memory mode. At national scale (about 1.5 million cells) that takes about a seventh of the
+CPU of XlsxWriter's own per-cell Python (figures, and why it was chosen: README, Benchmarks).
+It is imported when a workbook is written, so the web process does not load it at start.
+
+What it cannot do: set the workbook's creation time (it records the moment of writing), and write
+a header with no rows under it, so an empty table gets one blank row inside its filter.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
-from itertools import islice
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -30,9 +34,7 @@ from bot.reporting.export import sheets
 from db.models import Cohort
 
 if TYPE_CHECKING:
-    from xlsxwriter.format import Format
-    from xlsxwriter.workbook import Workbook
-    from xlsxwriter.worksheet import Worksheet
+    from rustpy_xlsxwriter import Format
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -47,14 +49,8 @@ _WIDTH_SAMPLE = 200
 _MIN_WIDTH = 8
 _MAX_WIDTH = 60
 DEFAULT_TZ = ZoneInfo(sheets.DEFAULT_ZONE)
-# Nothing is guessed from text: a string that looks like a formula, a number or a link stays text.
-_WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-    "default_date_format": DATETIME_FORMAT,
-}
+# Options for every sheet ("general"): the header frozen and filterable.
+_EVERY_SHEET = "general"
 
 
 def export_tables(session: Session, now: datetime, *, cohort_id: int | None = None) -> list[Table]:
@@ -79,7 +75,7 @@ def export_tables(session: Session, now: datetime, *, cohort_id: int | None = No
 
 def build_workbook(session: Session, now: datetime, *, cohort_id: int | None = None) -> bytes:
     """The export as the bytes of an .xlsx file."""
-    return write_workbook(export_tables(session, now, cohort_id=cohort_id), created=now)
+    return write_workbook(export_tables(session, now, cohort_id=cohort_id))
 
 
 def export_filename(now: datetime, tz: ZoneInfo, extension: str = "xlsx") -> str:
@@ -87,75 +83,100 @@ def export_filename(now: datetime, tz: ZoneInfo, extension: str = "xlsx") -> str
     return f"{FILENAME_PREFIX}-{now.astimezone(tz).date().isoformat()}.{extension}"
 
 
-def write_workbook(
-    tables: Sequence[Table],
-    *,
-    created: datetime | None = None,
-    tz: ZoneInfo = DEFAULT_TZ,
-) -> bytes:
+def write_workbook(tables: Sequence[Table], *, tz: ZoneInfo = DEFAULT_TZ) -> bytes:
     """`tables` as an .xlsx workbook, one sheet each with a bold, frozen, filterable header row.
 
     Aware datetimes are shown in `tz` (a spreadsheet has no time zones); naive ones are taken to be
-    local already. `created` (aware) is recorded as the workbook's creation time.
+    local already.
     """
-    from xlsxwriter import Workbook
+    from rustpy_xlsxwriter import Format, write_worksheets
 
     if not tables:
         raise ValueError("a workbook needs at least one table")
-    buffer = io.BytesIO()
-    workbook = Workbook(buffer, _WORKBOOK_OPTIONS)
-    if created is not None:
-        # XlsxWriter would otherwise read the wall clock; it wants naive UTC.
-        workbook.set_properties({"created": created.astimezone(UTC).replace(tzinfo=None)})
-    styles = _Styles(workbook)
-    titles: set[str] = set()
+    day = Format().set_num_format(DATE_FORMAT)
+    moment = Format().set_num_format(DATETIME_FORMAT)
+    # The writer's per-sheet options are keyed by sheet name, and "general" means every sheet.
+    titles: set[str] = {_EVERY_SHEET}
+    sheets_data: list[tuple[str, Any]] = []
+    widths: dict[str, Any] = {}
+    formats: dict[str, Any] = {}
     for table in tables:
-        _write_sheet(workbook.add_worksheet(_unique_title(table.name, titles)), table, styles, tz)
-    workbook.close()
+        title = _unique_title(table.name, titles)
+        records, formats[title] = _records(table, tz, day=day, moment=moment)
+        sheets_data.append((title, records))
+        widths[title] = _widths(table)
+    buffer = io.BytesIO()
+    write_worksheets(
+        sheets_data,
+        buffer,
+        freeze_panes={_EVERY_SHEET: {"row": 1, "col": 0}},
+        bold_headers=True,
+        autofilter={_EVERY_SHEET: True},
+        autofit=False,
+        column_widths=widths,
+        column_formats=formats,
+        datetime_format=DATETIME_FORMAT,
+    )
     return buffer.getvalue()
 
 
-class _Styles:
-    """The workbook's three cell formats, made once and shared by every sheet."""
+def _records(
+    table: Table, tz: ZoneInfo, *, day: Format, moment: Format
+) -> tuple[list[dict[str, Cell]], dict[str, Format]]:
+    """`table`'s rows as the writer takes them (a dict per row, keyed by the safe header), and the
+    date format of each column that holds dates or times."""
+    headers = _safe_headers(table.headers)
+    width = len(headers)
+    rows: Sequence[tuple[Cell, ...]] = table.rows
+    if any(length != width for length in map(len, rows)):
+        rows = [(*row[:width], *(None,) * (width - len(row))) for row in rows]
+    # Each distinct value is looked at once (most text repeats: cohorts, statuses, people on
+    # every session): text is made safe and aware times are put in `tz`. Only the values that
+    # change are mapped, and the rows are rebuilt only if there are any.
+    changed: dict[Cell, Cell] = {}
+    for value in set(chain.from_iterable(rows)):
+        if isinstance(value, str):
+            safe = _safe_text(value)
+            if safe != value:
+                changed[value] = safe
+        elif isinstance(value, datetime) and value.tzinfo is not None:
+            changed[value] = value.astimezone(tz).replace(tzinfo=None)
+    if changed:
+        get = changed.get
+        records = [
+            dict(zip(headers, [get(value, value) for value in row], strict=True)) for row in rows
+        ]
+    else:
+        records = [dict(zip(headers, row, strict=True)) for row in rows]
+    if not records:
+        # The writer takes its header from the rows: an empty table is given one blank row.
+        records.append(dict.fromkeys(headers))
+    return records, _date_formats(headers, rows, day=day, moment=moment)
 
-    def __init__(self, workbook: Workbook) -> None:
-        self.header: Format = workbook.add_format({"bold": True})
-        self.day: Format = workbook.add_format({"num_format": DATE_FORMAT})
-        self.moment: Format = workbook.add_format({"num_format": DATETIME_FORMAT})
+
+def _date_formats(
+    headers: Sequence[str], rows: Sequence[tuple[Cell, ...]], *, day: Format, moment: Format
+) -> dict[str, Format]:
+    # A column holds one kind of value: its first value that is not empty tells which.
+    formats: dict[str, Format] = {}
+    for column, header in enumerate(headers):
+        first = next((row[column] for row in rows if row[column] is not None), None)
+        if isinstance(first, datetime):
+            formats[header] = moment
+        elif isinstance(first, date):
+            formats[header] = day
+    return formats
 
 
-def _write_sheet(sheet: Worksheet, table: Table, styles: _Styles, tz: ZoneInfo) -> None:
-    # In constant-memory mode, columns and panes are laid out before the first row.
-    for index, width in enumerate(_widths(table)):
-        sheet.set_column(index, index, width)
-    sheet.freeze_panes(1, 0)
-    for column, header in enumerate(table.headers):
-        sheet.write_string(0, column, _safe_text(header), styles.header)
-    # The typed writers skip XlsxWriter's per-cell guess at the type, which is most of its cost.
-    write_string, write_number = sheet.write_string, sheet.write_number
-    write_boolean, write_datetime = sheet.write_boolean, sheet.write_datetime
-    # Most text repeats (cohorts, statuses, people on every session), so each is made safe once.
-    safe_texts: dict[str, str] = {}
-    row_number = 0
-    for row_number, row in enumerate(table.rows, start=1):
-        for column, value in enumerate(row):
-            if isinstance(value, str):
-                safe = safe_texts.get(value)
-                if safe is None:
-                    safe = safe_texts[value] = _safe_text(value)
-                write_string(row_number, column, safe)
-            elif isinstance(value, bool):
-                write_boolean(row_number, column, value)
-            elif isinstance(value, int | float):
-                write_number(row_number, column, value)
-            elif isinstance(value, datetime):
-                if value.tzinfo is not None:
-                    value = value.astimezone(tz).replace(tzinfo=None)
-                write_datetime(row_number, column, value, styles.moment)
-            elif isinstance(value, date):
-                write_datetime(row_number, column, value, styles.day)
-            # None is an empty cell: nothing is written.
-    sheet.autofilter(0, 0, row_number, max(len(table.headers), 1) - 1)
+def _safe_headers(headers: Sequence[str]) -> list[str]:
+    # Each header names its column in the rows handed to the writer, so two may not be alike.
+    safe: list[str] = []
+    for header in headers:
+        text, number = _safe_text(header), 2
+        while text in safe:
+            text, number = f"{_safe_text(header)} ({number})", number + 1
+        safe.append(text)
+    return safe
 
 
 def _safe_text(text: str) -> str:
@@ -204,7 +225,7 @@ def owe_export(
     """Owe `recipient` a DM with the export workbook attached; the workbook's filename."""
     filename = export_filename(now, tz)
     tables = export_tables(session, now, cohort_id=cohort_id)
-    workbook = write_workbook(tables, created=now)
+    workbook = write_workbook(tables)
     record_read(
         session,
         actor=recipient,
