@@ -146,12 +146,13 @@ def simulate(
 
     Each tick fires at `start` and then every `every_seconds`; a fire while the tick is still
     queued or running is skipped (max_instances=1), a run later than the misfire grace is missed,
-    and a pass that leaves work behind queues a follow-up pass at once, behind what is already due
-    (as `build_scheduler` does, by `wants_follow_up`).
+    and a pass that leaves work behind queues a follow-up pass at once, behind what is already due,
+    while the tick's own runs do nothing (as `build_scheduler` does, by `wants_follow_up`).
     """
     figures = {tick.id: TickFigures() for tick in ticks}
     next_fire = {tick.id: 0.0 for tick in ticks}
     busy: set[str] = set()
+    carrying_on: set[str] = set()
     queue: deque[Queued] = deque()
 
     def fire_until(t: float) -> None:
@@ -186,6 +187,13 @@ def simulate(
             tick_figures.missed += 1
             busy.discard(item.tick.id)
             continue
+        if item.follow_up:
+            carrying_on.discard(item.tick.id)
+        elif item.tick.id in carrying_on:
+            # As `build_scheduler` does: the queued follow-up pass will do this run's work.
+            tick_figures.skipped += 1
+            busy.discard(item.tick.id)
+            continue
         tick_figures.worst_wait = max(tick_figures.worst_wait, waited)
         profiler = None
         if profile == item.tick.id and not profiled:
@@ -211,6 +219,7 @@ def simulate(
         if wants_follow_up(item.tick, report) and not any(
             queued.follow_up and queued.tick.id == item.tick.id for queued in queue
         ):
+            carrying_on.add(item.tick.id)
             queue.append(Queued(item.tick, t, follow_up=True))
 
 
