@@ -141,16 +141,31 @@ def told_at(enrolment: Enrolment, now: datetime, window: timedelta) -> datetime:
 
 def _owe_request_dms(session: Session, requests: Sequence[EvaluationRequest]) -> None:
     """Owe each request's DM, in one insert; keys already in the outbox are left alone."""
-    keys = {request.id: request_key(request.id) for request in requests}
+    _owe_dms(session, requests, reminder=False, due_at=None)
+
+
+def _owe_dms(
+    session: Session,
+    requests: Sequence[EvaluationRequest],
+    *,
+    reminder: bool,
+    due_at: datetime | None,
+) -> None:
+    """Owe each request's DM (or its reminder), in one insert; keys already owed are left alone.
+
+    `due_at` None: each when its request opened.
+    """
+    key_of = reminder_key if reminder else request_key
+    keys = {request.id: key_of(request.id) for request in requests}
     already = outbox.owed_keys(session, list(keys.values()))
     outbox.enqueue_new(
         session,
         [
             outbox.Owed(
                 recipient=str(request.enrolment.person.slack_user_id),
-                kind=REQUEST_KIND,
-                message=_message_facts(request, reminder=False),
-                due_at=request.opened_at,
+                kind=REMINDER_KIND if reminder else REQUEST_KIND,
+                message=_message_facts(request, reminder=reminder),
+                due_at=request.opened_at if due_at is None else due_at,
                 idempotency_key=keys[request.id],
                 session_id=request.session_id,
                 enrolment_id=request.enrolment_id,
@@ -383,24 +398,7 @@ def remind_open_requests(session: Session, now: datetime, *, limit: int | None =
             request.enrolment, now.astimezone(zone_of(request.enrolment)).date()
         )
     ][:limit]
-    keys = {request.id: reminder_key(request.id) for request in chosen}
-    already = outbox.owed_keys(session, list(keys.values()))
     for request in chosen:
         request.reminded_at = now
-    outbox.enqueue_new(
-        session,
-        [
-            outbox.Owed(
-                recipient=str(request.enrolment.person.slack_user_id),
-                kind=REMINDER_KIND,
-                message=_message_facts(request, reminder=True),
-                due_at=now,
-                idempotency_key=keys[request.id],
-                session_id=request.session_id,
-                enrolment_id=request.enrolment_id,
-            )
-            for request in chosen
-            if keys[request.id] not in already
-        ],
-    )
+    _owe_dms(session, chosen, reminder=True, due_at=now)
     return len(chosen)

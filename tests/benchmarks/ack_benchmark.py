@@ -284,11 +284,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                     cohorts=arguments.cohorts,
                     now=BUILT_AT,
                 )
-            if engine.dialect.name == "postgresql":
-                # Statistics after the bulk load, as autovacuum would soon gather them.
-                with engine.connect() as connection:
-                    connection.exec_driver_sql("ANALYZE")
-                    connection.commit()
+            dataset.gather_statistics(engine)
             build_seconds = clock.perf_counter() - build_started
             people = [dataset.slack_user_id(n) for n in range(1, arguments.people + 1)]
             with factory() as session:

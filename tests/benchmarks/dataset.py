@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.enums import EnrolmentStatus, LeaveKind, SessionKind
@@ -229,3 +230,15 @@ def _timetable(
             numbers,
         )
     return sessions, invitations
+
+
+def gather_statistics(engine: Engine) -> None:
+    """On PostgreSQL, ANALYZE after the bulk load, as autovacuum soon would.
+
+    Without statistics PostgreSQL plans every join for empty tables; SQLite needs nothing here.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()

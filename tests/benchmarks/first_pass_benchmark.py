@@ -303,10 +303,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                     tzinfo=dataset.LONDON,
                 )
                 enrol_now(factory, first_pass - ENROLLED_BEFORE)
-                if engine.dialect.name == "postgresql":
-                    with engine.connect() as connection:
-                        connection.exec_driver_sql("ANALYZE")
-                        connection.commit()
+                dataset.gather_statistics(engine)
                 build_seconds = clock.perf_counter() - built
                 for number in range(1, arguments.participants + 1):
                     standin.add_user(dataset.slack_user_id(number), name=f"P{number}")

@@ -133,12 +133,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                     cohorts=arguments.cohorts,
                     now=BUILT_AT,
                 )
-            if engine.dialect.name == "postgresql":
-                # Statistics after a bulk load, as autovacuum would gather them: without them
-                # PostgreSQL plans the planner's joins for empty tables.
-                with engine.connect() as connection:
-                    connection.exec_driver_sql("ANALYZE")
-                    connection.commit()
+            dataset.gather_statistics(engine)
             build_seconds = clock.perf_counter() - started
             # Two days before the first workshop: its "2 days before" reminders and others are due.
             sample_day = size.first_session.date() - timedelta(days=2)
