@@ -25,12 +25,10 @@ from db.models import (
     ActionLearningGroup,
     AdvertisingRound,
     Application,
-    AssessmentResult,
     CoachingSession,
     Cohort,
     Enrolment,
     Invitation,
-    Outcome,
     Person,
     Programme,
     ProgrammeSession,
@@ -127,7 +125,7 @@ def participants(session: Session, *, cohort_id: int | None = None) -> Table:
             own_allowance,
             own_deadline,
             sessions_used,
-        ) in _rows_of(session, _in_cohort(query, cohort_id))
+        ) in rows_of(session, in_cohort(query, cohort_id))
     ]
     return Table(
         "Participants",
@@ -210,7 +208,7 @@ def applications(session: Session, *, cohort_id: int | None = None) -> Table:
             consented,
             gender,
             ethnicity,
-        ) in _rows_of(session, query)
+        ) in rows_of(session, query)
     ]
     return Table(
         "Applications",
@@ -258,8 +256,8 @@ def sessions_and_attendance(
         .join(Cohort.programme)
     )
     held: dict[int, tuple[tuple[Cell, ...], bool]] = {}
-    for id_, programme, cohort, title, kind, starts_at, zone, compulsory, status in _rows_of(
-        session, _in_cohort(sessions_query, cohort_id)
+    for id_, programme, cohort, title, kind, starts_at, zone, compulsory, status in rows_of(
+        session, in_cohort(sessions_query, cohort_id)
     ):
         cells = (
             programme,
@@ -291,8 +289,8 @@ def sessions_and_attendance(
     )
     rows = []
     unknown = AttendanceStatus.UNKNOWN
-    for session_id, person, rsvp, attendance, attendance_reason, rsvp_reason in _rows_of(
-        session, _in_cohort(invitations_query, cohort_id)
+    for session_id, person, rsvp, attendance, attendance_reason, rsvp_reason in rows_of(
+        session, in_cohort(invitations_query, cohort_id)
     ):
         session_cells, upcoming = held[session_id]
         rows.append(
@@ -349,8 +347,8 @@ def coaching(session: Session, *, cohort_id: int | None = None) -> Table:
     )
     rows = [
         (person, programme, cohort, held_on, coach_name, logged_by)
-        for person, programme, cohort, held_on, coach_name, logged_by in _rows_of(
-            session, _in_cohort(query, cohort_id)
+        for person, programme, cohort, held_on, coach_name, logged_by in rows_of(
+            session, in_cohort(query, cohort_id)
         )
     ]
     return Table(
@@ -360,151 +358,7 @@ def coaching(session: Session, *, cohort_id: int | None = None) -> Table:
     )
 
 
-def assessments(session: Session, *, cohort_id: int | None = None) -> Table:
-    """Final assessment results, including who could not attend and why."""
-    query = (
-        select(
-            Person.name,
-            Programme.name,
-            Cohort.name,
-            AssessmentResult.assessed_on,
-            AssessmentResult.panel,
-            AssessmentResult.readiness,
-            AssessmentResult.performance,
-            AssessmentResult.potential,
-            AssessmentResult.development_areas,
-            AssessmentResult.feedback_given,
-            AssessmentResult.did_not_attend_reason,
-        )
-        .select_from(AssessmentResult)
-        .join(AssessmentResult.enrolment)
-        .join(Enrolment.person)
-        .join(Enrolment.cohort)
-        .join(Cohort.programme)
-        .order_by(Programme.name, Cohort.name, Person.name, AssessmentResult.assessed_on)
-        .order_by(AssessmentResult.id)
-    )
-    rows = [
-        (
-            person,
-            programme,
-            cohort,
-            assessed_on,
-            panel,
-            label(readiness),
-            label(performance),
-            label(potential),
-            "; ".join(str(area) for area in development_areas or ()) or None,
-            yes_no(feedback_given),
-            did_not_attend_reason,
-        )
-        for (
-            person,
-            programme,
-            cohort,
-            assessed_on,
-            panel,
-            readiness,
-            performance,
-            potential,
-            development_areas,
-            feedback_given,
-            did_not_attend_reason,
-        ) in _rows_of(session, _in_cohort(query, cohort_id))
-    ]
-    return Table(
-        "Assessments",
-        (
-            "Participant",
-            "Programme",
-            "Cohort",
-            "Assessed on",
-            "Panel",
-            "Readiness",
-            "Performance",
-            "Potential",
-            "Development areas",
-            "Feedback given",
-            "Did not attend because",
-        ),
-        rows,
-    )
-
-
-def outcomes(session: Session, *, cohort_id: int | None = None) -> Table:
-    """Career moves reported for people, and whether a coordinator has confirmed each."""
-    confirmer = aliased(Person)
-    query = (
-        select(
-            Person.name,
-            Programme.name,
-            Cohort.name,
-            Outcome.kind,
-            Outcome.role_title,
-            Outcome.organisation,
-            Outcome.started_on,
-            func.coalesce(confirmer.name, Outcome.confirmed_by),
-            Outcome.confirmed_at,
-            Programme.timezone,
-            Outcome.note,
-        )
-        .select_from(Outcome)
-        .join(Outcome.person)
-        .outerjoin(Outcome.enrolment)
-        .outerjoin(Enrolment.cohort)
-        .outerjoin(Cohort.programme)
-        .outerjoin(confirmer, confirmer.slack_user_id == Outcome.confirmed_by)
-        .order_by(Person.name, Outcome.started_on, Outcome.id)
-    )
-    if cohort_id is not None:
-        in_cohort = select(Enrolment.person_id).where(Enrolment.cohort_id == cohort_id)
-        query = query.where(Outcome.person_id.in_(in_cohort))
-    rows = [
-        (
-            person,
-            programme,
-            cohort,
-            label(kind),
-            role_title,
-            organisation,
-            started_on,
-            confirmed_by,
-            local_time(confirmed_at, zone or DEFAULT_ZONE),
-            note,
-        )
-        for (
-            person,
-            programme,
-            cohort,
-            kind,
-            role_title,
-            organisation,
-            started_on,
-            confirmed_by,
-            confirmed_at,
-            zone,
-            note,
-        ) in _rows_of(session, query)
-    ]
-    return Table(
-        "Outcomes",
-        (
-            "Person",
-            "Programme",
-            "Cohort",
-            "Outcome",
-            "Role",
-            "Organisation",
-            "Started on",
-            "Confirmed by",
-            "Confirmed at",
-            "Note",
-        ),
-        rows,
-    )
-
-
-def _rows_of(session: Session, query: Select[*_Row]) -> Result[*_Row]:
+def rows_of(session: Session, query: Select[*_Row]) -> Result[*_Row]:
     """The rows `query` selects, run on the session's connection (in its transaction).
 
     Run as Core, not through the ORM session: the ORM's per-row machinery is not needed for plain
@@ -515,6 +369,6 @@ def _rows_of(session: Session, query: Select[*_Row]) -> Result[*_Row]:
     return session.connection().execute(query)
 
 
-def _in_cohort(query: _Query, cohort_id: int | None) -> _Query:
+def in_cohort(query: _Query, cohort_id: int | None) -> _Query:
     # Every query passed here joins Cohort already.
     return query if cohort_id is None else query.where(Cohort.id == cohort_id)

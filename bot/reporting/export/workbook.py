@@ -30,7 +30,7 @@ from bot.core.tables import ILLEGAL_CHARACTERS, Cell, Table, neutralise
 from bot.core.timefmt import format_when
 from bot.evaluations.export import follow_up_table, response_table
 from bot.programmes.programmes import cohort_label
-from bot.reporting.export import sheets
+from bot.reporting.export import outcome_sheets, sheets
 from db.models import Cohort
 
 if TYPE_CHECKING:
@@ -68,8 +68,8 @@ def export_tables(session: Session, now: datetime, *, cohort_id: int | None = No
         # (see bot.evaluations.export).
         response_table(session, cohort_id=cohort_id, now=now),
         follow_up_table(session, cohort_id=cohort_id),
-        sheets.assessments(session, cohort_id=cohort_id),
-        sheets.outcomes(session, cohort_id=cohort_id),
+        outcome_sheets.assessments(session, cohort_id=cohort_id),
+        outcome_sheets.outcomes(session, cohort_id=cohort_id),
     ]
 
 
