@@ -19,9 +19,13 @@ from bot.evaluations.forms import configured_forms, sync_forms
 from bot.slack import rendering
 from bot.slack.app import create_app
 from bot.slack.client import make_web_client
+from bot.slack.handoff.doorbell import Doorbell
+from bot.slack.handoff.intake import HandOffIntake
+from bot.slack.handoff.worker import HandOffWorker
 from bot.slack.web import create_wsgi_app
 from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
 from db.migrate import upgrade
+from handlers.hand_off import hands_off
 from scheduling.clock_lock import tick_lock
 from scheduling.pacing import Pacer
 from scheduling.tick import TickDependencies
@@ -62,8 +66,8 @@ class Runtime:
             bootstrap_coordinators(session, self.settings.coordinators, self.clock())
             sync_forms(session, forms)
 
-    def bolt_app(self, *, socket_mode: bool = False) -> App:
-        """The Bolt app with every listener."""
+    def bolt_app(self, *, socket_mode: bool = False, worker: bool = False) -> App:
+        """The Bolt app with every listener; a `worker`'s runs requests handed off to it."""
         return create_app(
             self.settings,
             session_factory=self.session_factory,
@@ -71,11 +75,31 @@ class Runtime:
             register_listeners=handlers.register,
             clock=self.clock,
             socket_mode=socket_mode,
+            worker=worker,
         )
 
-    def wsgi_app(self) -> WSGIApplication:
-        """The HTTP app: Slack's Request URL and /healthz."""
-        return create_wsgi_app(self.bolt_app(), partial(ping, self.engine))
+    def wsgi_app(self, doorbell: Doorbell | None = None) -> WSGIApplication:
+        """The HTTP app: Slack's Request URL and /healthz.
+
+        With a `doorbell`, requests the worker can serve are stored and acknowledged at once,
+        and the worker listening at the doorbell's other end is woken to do their work.
+        """
+        intake = None
+        if doorbell is not None:
+            intake = HandOffIntake(
+                engine=self.engine,
+                signing_secret=self.settings.slack_signing_secret or "",
+                hands_off=hands_off,
+                doorbell=doorbell,
+                clock=self.clock,
+            )
+        return create_wsgi_app(self.bolt_app(), partial(ping, self.engine), intake)
+
+    def handoff_worker(self, doorbell: Doorbell) -> HandOffWorker:
+        """The worker that does the work of requests the web process handed off."""
+        return HandOffWorker(
+            self.bolt_app(worker=True), engine=self.engine, doorbell=doorbell, clock=self.clock
+        )
 
     def tick_dependencies(self) -> TickDependencies:
         """What the clock process's ticks need."""

@@ -1,4 +1,4 @@
-"""The `cohortbot` command line: serve, socket, scheduler, db upgrade, manifest."""
+"""The `cohortbot` command line: serve, worker, socket, scheduler, db upgrade, manifest."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from bot.cli.export import add_export_parser, run_export_command
 from bot.cli.imports import add_import_parser, run_import_command
 from bot.cli.privacy import add_privacy_parsers, run_privacy_command
 from bot.cli.timetable import add_timetable_parser, run_history_command, run_timetable_command
+from bot.cli.worker import run_worker, worker_beside
 from bot.core.clock import system_clock
 from bot.core.logging_setup import configure_logging
 from bot.core.settings import Settings, SettingsError, load_settings
 from bot.evaluations.forms import FormDefinitionError
 from bot.runtime import Runtime
+from bot.slack.handoff.doorbell import Doorbell
 from bot.slack.manifest import render_manifest
 from bot.slack.web import freeze_startup_objects, serve_forever
 from scheduling.clock_lock import ClockAlreadyRunning, clock_lock
@@ -29,6 +31,7 @@ logger = logging.getLogger("cohortbot")
 # Which settings each command cannot start without.
 REQUIRED = {
     "serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+    "worker": ("SLACK_BOT_TOKEN",),
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
     "scheduler": ("SLACK_BOT_TOKEN",),
 }
@@ -46,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("serve", help="serve Slack's Request URL and /healthz over HTTP on $PORT")
+    worker = commands.add_parser(
+        "worker",
+        help="do the work of requests `serve` acknowledged (serve starts one itself)",
+    )
+    # The reading end of the pipe `serve` rings when it stores a request; without it the worker
+    # looks at the database every second.
+    worker.add_argument("--wake-fd", type=int, help=argparse.SUPPRESS)
     commands.add_parser("socket", help="connect to Slack over Socket Mode (no public URL needed)")
     scheduler = commands.add_parser(
         "scheduler", help="run the clock process that sends what is due"
@@ -136,6 +146,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     once_at = scheduler_instant(args, settings)
     configure_logging(settings.secrets)
     runtime = Runtime.build(settings)
+    if args.command == "worker":
+        # `serve` migrated the database before starting it.
+        freeze_startup_objects()
+        return run_worker(runtime, args.wake_fd)
     runtime.prepare_database()
     if args.command == "db":
         logger.info("database is at the latest schema")
@@ -148,9 +162,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return run_history_command(args, runtime, sys.stdin, sys.stdout)
     if args.command == "serve":
         logger.info("serving Slack requests on port %d", settings.port)
-        app = runtime.wsgi_app()
-        freeze_startup_objects()
-        serve_forever(app, settings.port)
+        doorbell = Doorbell()
+        app = runtime.wsgi_app(doorbell)
+        with worker_beside(doorbell):
+            freeze_startup_objects()
+            serve_forever(app, settings.port)
         return 0
     if args.command == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler

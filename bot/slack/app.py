@@ -44,16 +44,21 @@ def create_app(
     register_listeners: Callable[[App], None],
     clock: Clock = system_clock,
     socket_mode: bool = False,
+    worker: bool = False,
 ) -> App:
     """Build the Bolt app; over HTTP every request must carry Slack's signature.
 
-    The listeners are passed in (`handlers.register`) because they sit above this layer.
+    The listeners are passed in (`handlers.register`) because they sit above this layer. A
+    `worker`'s app replays requests the web process checked and acknowledged (`bot.slack.handoff`):
+    it runs each listener to the end before answering, and checks no signature (its requests come
+    from the database, not the network, and may be older than a signature's five minutes).
     """
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Socket Mode traffic arrives over an authenticated websocket and carries no signature.
-        request_verification_enabled=not socket_mode,
+        request_verification_enabled=not (socket_mode or worker),
+        process_before_response=worker,
         name="cohortbot",
         # Bolt's loggers derive from this one and copy its filter, which keeps request bodies
         # (personal data) out of their lines.

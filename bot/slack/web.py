@@ -19,6 +19,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
+from bot.slack.handoff.intake import HandOffIntake
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -31,8 +32,13 @@ MAX_REQUEST_BYTES = 1024 * 1024
 SERVER_THREADS = 8
 
 
-def create_wsgi_app(bolt_app: App, database_ok: Callable[[], bool]) -> WSGIApplication:
-    """Route `POST /slack/events` to Bolt and `GET /healthz` to a database check."""
+def create_wsgi_app(
+    bolt_app: App, database_ok: Callable[[], bool], intake: HandOffIntake | None = None
+) -> WSGIApplication:
+    """Route `POST /slack/events` to Bolt and `GET /healthz` to a database check.
+
+    With an `intake`, requests it accepts are stored for the worker and acknowledged at once.
+    """
     slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -42,6 +48,10 @@ def create_wsgi_app(bolt_app: App, database_ok: Callable[[], bool]) -> WSGIAppli
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"}, [("Allow", "POST")])
             with ACKNOWLEDGEMENTS_FIRST.awaiting_acknowledgement():
+                if intake is not None:
+                    acknowledged = intake.take(environ, start_response)
+                    if acknowledged is not None:
+                        return acknowledged
                 return slack(environ, start_response)
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):

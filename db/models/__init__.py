@@ -38,6 +38,7 @@ from db.models.evaluations import (
     EvaluationResponse,
     new_response_id,
 )
+from db.models.handoff import HandedOffRequest
 from db.models.messaging import OutboundMessage, ProcessedEvent, UnreachableRecipient
 from db.models.people import Enrolment, LeavePeriod, Person, normalise_email
 from db.models.programme import ActionLearningGroup, AdvertisingRound, Cohort, Programme
@@ -74,6 +75,7 @@ __all__ = [
     "EvaluationRequest",
     "EvaluationRequestState",
     "EvaluationResponse",
+    "HandedOffRequest",
     "Invitation",
     "LeaveKind",
     "LeavePeriod",

@@ -18,6 +18,9 @@ from handlers.actions import (
 )
 from handlers.errors import GuardedApp
 
+# The buttons whose work the worker process does (`handlers.hand_off`).
+HANDED_OFF: frozenset[str] = reminders.HANDED_OFF | attendance.HANDED_OFF | enrolment.HANDED_OFF
+
 
 def register(app: GuardedApp) -> None:
     """Register every actions listener."""

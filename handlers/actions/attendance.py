@@ -60,6 +60,10 @@ def handle_action_check_in(
     )
 
 
+# Acknowledged with nothing and opening no modal: served by the worker (`bot.slack.handoff`).
+HANDED_OFF: frozenset[str] = frozenset({ActionId.CHECK_IN})
+
+
 def register(app: GuardedApp) -> None:
     """Register the attendance buttons."""
     app.action(ActionId.RECORD)(handle_action_record)

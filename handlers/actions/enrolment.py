@@ -62,6 +62,10 @@ def _replace_offer(client: WebClient, body: dict[str, Any], content: dict[str, A
         logger.warning("could not update an answered place offer: %s", exception_outline(error))
 
 
+# Acknowledged with nothing and opening no modal: served by the worker (`bot.slack.handoff`).
+HANDED_OFF: frozenset[str] = frozenset({ActionId.ACCEPT_PLACE, ActionId.DECLINE_PLACE})
+
+
 def register(app: GuardedApp) -> None:
     """Register this area's actions listeners."""
     app.action(ActionId.ACCEPT_PLACE)(handle_place_answer)

@@ -82,6 +82,10 @@ def handle_action_calendar(
     client.files_upload_v2(channel=channel, filename="session.ics", title=title, content=ics)
 
 
+# Acknowledged with nothing and opening no modal: served by the worker (`bot.slack.handoff`).
+HANDED_OFF: frozenset[str] = frozenset({ActionId.ATTENDING, ActionId.CALENDAR})
+
+
 def register(app: GuardedApp) -> None:
     """Register the reminder buttons."""
     app.action(ActionId.ATTENDING)(handle_action_attending)

@@ -32,5 +32,6 @@ ROUTES: tuple[Route, ...] = (
     Route(
         Subcommand("status", "", "Check that cohortbot is working and see the roles you hold."),
         handle_command_status,
+        handed_off=True,
     ),
 )

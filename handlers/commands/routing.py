@@ -55,3 +55,6 @@ class Route:
     # The first message is answered inside the acknowledgement (any others follow through the
     # response_url): only for instant replies that touch neither the database nor Slack.
     instant: bool = False
+    # Acknowledged with nothing and answered through the response_url only (no modal, which
+    # needs the trigger within 3 seconds): served by the worker process (`handlers.hand_off`).
+    handed_off: bool = False

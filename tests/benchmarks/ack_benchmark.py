@@ -11,7 +11,9 @@ through both: slash commands (`/cohort help`, `/cohort status`), Home tab opens 
 all signed as Slack signs them. The two apps take turns in short slices, so that both see the same
 machine; the run is repeated `--repeats` times. It prints, per app and request kind, the
 acknowledgement's p50/p95/p99 and maximum, the ratios, errors, CPU per request, Web API calls per
-request and the web process's peak memory. It asserts nothing about speed.
+request and the web process's peak memory, and the same for cohortbot's worker process, which does
+the work of the requests the web process hands off (`bot.slack.handoff`). It asserts nothing about
+speed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import TextIO
 
 from sqlalchemy import select
 
+from bot.slack.handoff.queue import waiting
 from bot.slack.manifest import APP_TOKEN_SCOPE, BOT_SCOPES
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -41,6 +44,7 @@ from db.engine import create_engine_for, make_session_factory, safe_url, unit_of
 from db.models import Enrolment, Invitation, Person
 from tests.benchmarks import dataset
 from tests.benchmarks.reminders_benchmark import BUILT_AT, fresh_database
+from tests.support.processes import children_of
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
 KINDS = ("/cohort help", "/cohort status", "Home open", "reminder click")
@@ -92,6 +96,9 @@ class Target:
     standin: SlackStandin
     sender: SlackSender
     cpu_at_start: float = 0.0
+    # cohortbot's worker process (`cohortbot serve` starts it beside itself), if it has one.
+    worker_pid: int | None = None
+    worker_cpu_at_start: float = 0.0
     calls_at_start: int = 0
     requests: int = 0
     errors: list[str] = field(default_factory=list)
@@ -375,6 +382,10 @@ def run_load(
             clock.sleep(1)
             for target in targets.values():
                 target.cpu_at_start = cpu_seconds(target.process.pid)
+                workers = children_of(target.process.pid)
+                if workers:
+                    (target.worker_pid,) = workers
+                    target.worker_cpu_at_start = cpu_seconds(target.worker_pid)
                 target.calls_at_start = len(target.standin.calls)
             threads = [
                 threading.Thread(target=load.person, args=(index, user_id), daemon=True)
@@ -400,6 +411,7 @@ def run_load(
                     load.burst(targets[app], people)
             # Let work after the acknowledgements finish before reading CPU and calls.
             clock.sleep(2)
+            wait_for_handed_off_work(url)
             return figures(load, targets, started_rss)
     finally:
         product_standin.stop()
@@ -460,6 +472,9 @@ def figures(
         target = targets[app]
         requests = max(target.requests, 1)
         cpu = cpu_seconds(target.process.pid) - target.cpu_at_start
+        worker_cpu = 0.0
+        if target.worker_pid is not None:
+            worker_cpu = cpu_seconds(target.worker_pid) - target.worker_cpu_at_start
         calls = len(target.standin.calls) - target.calls_at_start
         slow = sum(
             s.seconds > SLACK_WAITS_SECONDS for s in [*load.samples, *load.bursts] if s.app == app
@@ -469,6 +484,17 @@ def figures(
             (f"{app} errors", f"{len(target.errors)}" + _first(target.errors)),
             (f"{app} over 3 s", f"{slow}"),
             (f"{app} CPU per request", f"{1000 * cpu / requests:.1f} ms"),
+            *(
+                [
+                    (f"{app} worker CPU per request", f"{1000 * worker_cpu / requests:.1f} ms"),
+                    (
+                        f"{app} worker memory",
+                        f"{memory_kib(target.worker_pid, 'VmHWM') / 1024:.0f} MiB peak",
+                    ),
+                ]
+                if target.worker_pid is not None
+                else []
+            ),
             (f"{app} Web API calls per request", f"{calls / requests:.2f}"),
             (f"{app} stand-in contract problems", f"{len(target.standin.problems)}"),
             (
@@ -481,6 +507,20 @@ def figures(
     bare_peak = memory_kib(targets["bare Bolt"].process.pid, "VmHWM")
     rows.append(("peak memory, ratio", f"{product_peak / max(bare_peak, 1):.1f}"))
     return rows
+
+
+def wait_for_handed_off_work(url: str, seconds: float = 60) -> None:
+    """Wait until the worker has done the work of every request handed to it."""
+    engine = create_engine_for(url)
+    try:
+        deadline = clock.monotonic() + seconds
+        while clock.monotonic() < deadline:
+            with engine.connect() as connection:
+                if waiting(connection) == 0:
+                    return
+            clock.sleep(0.2)
+    finally:
+        engine.dispose()
 
 
 def ms(seconds: float) -> str:

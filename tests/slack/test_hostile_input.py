@@ -27,7 +27,14 @@ from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
 from db.enums import SessionKind
-from db.models import AdvertisingRound, AuditEvent, Base, Invitation, ProgrammeSession
+from db.models import (
+    AdvertisingRound,
+    AuditEvent,
+    Base,
+    HandedOffRequest,
+    Invitation,
+    ProgrammeSession,
+)
 from handlers.commands import ROUTES
 from handlers.errors import SOMETHING_WENT_WRONG
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
@@ -123,12 +130,17 @@ def _capture(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def snapshot(db: sessionmaker[Session]) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the audit trail and its pseudonyms (a read may add to them)
-    and event ids."""
+    """Every row of every table but the audit trail and its pseudonyms (a read may add to them),
+    event ids, and requests handed to the worker (a row until their work is done)."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
     with unit_of_work(db) as session:
         for table in Base.metadata.sorted_tables:
-            if table.name in {AuditEvent.__tablename__, "audit_pseudonym", "processed_event"}:
+            if table.name in {
+                AuditEvent.__tablename__,
+                "audit_pseudonym",
+                "processed_event",
+                HandedOffRequest.__tablename__,
+            }:
                 continue
             result = session.execute(sa.select(table)).all()
             rows[table.name] = sorted((tuple(map(repr, row)) for row in result), key=str)

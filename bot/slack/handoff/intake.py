@@ -1,0 +1,87 @@
+"""The web process's side: acknowledge a request the worker can serve by storing it as received."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.request.internals import parse_body
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.core.clock import Clock
+from bot.slack.handoff.doorbell import Doorbell
+from bot.slack.handoff.queue import KEPT_HEADERS, hand_off
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+logger = logging.getLogger(__name__)
+
+# Whether a parsed request's acknowledgement is known before its work: an empty 200, always.
+HandsOff = Callable[[dict[str, Any]], bool]
+
+
+class HandOffIntake:
+    """Stores the requests `hands_off` accepts and acknowledges them; leaves the rest to Bolt."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        signing_secret: str,
+        hands_off: HandsOff,
+        doorbell: Doorbell,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._verifier = SignatureVerifier(signing_secret)
+        self._hands_off = hands_off
+        self._doorbell = doorbell
+        self._clock = clock
+
+    def take(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes] | None:
+        """The acknowledgement if this request was handed off; None to let Bolt answer it.
+
+        Anything unusual (a bad signature, a body that is not Slack's, a database that does not
+        answer) goes to Bolt, which answers it as it always has.
+        """
+        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        # Bolt reads the body again if it gets the request.
+        environ["wsgi.input"] = io.BytesIO(raw)
+        headers = {
+            "content-type": environ.get("CONTENT_TYPE", ""),
+            **{
+                name: environ[key]
+                for name in KEPT_HEADERS[1:]
+                if (key := "HTTP_" + name.upper().replace("-", "_")) in environ
+            },
+        }
+        try:
+            if b"\x00" in raw or not self._verifier.is_valid(
+                raw,
+                environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
+                environ.get("HTTP_X_SLACK_SIGNATURE", ""),
+            ):
+                return None
+            body = raw.decode()
+            if not self._hands_off(parse_body(body, headers["content-type"])):
+                return None
+        except (ValueError, TypeError, AttributeError, KeyError):
+            return None
+        try:
+            with self._engine.begin() as connection:
+                hand_off(connection, body, headers, self._clock())
+        except SQLAlchemyError as error:
+            logger.warning(
+                "could not hand a request off, serving it here: %s", type(error).__name__
+            )
+            return None
+        self._doorbell.ring()
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "0")])
+        return [b""]

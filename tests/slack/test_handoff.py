@@ -1,0 +1,208 @@
+"""Requests the worker serves are stored before they are acknowledged, and done once, in order."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.runtime import Runtime
+from bot.slack.handoff.doorbell import Doorbell
+from bot.slack.handoff.queue import CLAIM_SECONDS, STALE_AFTER, finish, hand_off, take, waiting
+from bot.slack.ids.reminders import ActionId
+from bot.slack.web import SLACK_PATH, RunningServer
+from bot.standin import SlackStandin
+from bot.standin.inbound import FORM, SlackSender
+from db.enums import RsvpStatus
+from db.models import HandedOffRequest
+from handlers.hand_off import hands_off
+from tests.fixtures.bot import NOW, PARTICIPANT, SIGNING_SECRET
+from tests.reminders.test_rsvp import click, remind, reply
+
+HOME_OPEN = {"type": "app_home_opened", "user": PARTICIPANT, "tab": "home"}
+
+
+class WebWithoutWorker:
+    """The web process's app with its doorbell, and no worker yet: as if the worker were down."""
+
+    def __init__(self, runtime: Runtime, standin: SlackStandin) -> None:
+        self.runtime = runtime
+        self.doorbell = Doorbell()
+        self.server = RunningServer(runtime.wsgi_app(self.doorbell)).start()
+        self.slack = SlackSender(self.server.url + SLACK_PATH, SIGNING_SECRET, standin)
+
+    def stored(self) -> list[dict[str, Any]]:
+        with self.runtime.engine.connect() as connection:
+            rows = connection.execute(sa.select(HandedOffRequest.__table__)).mappings()
+            return [dict(row) for row in rows]
+
+
+@pytest.fixture
+def web(runtime: Runtime, standin: SlackStandin) -> Iterator[WebWithoutWorker]:
+    web = WebWithoutWorker(runtime, standin)
+    yield web
+    web.server.stop()
+    web.doorbell.close()
+
+
+def test_a_click_is_stored_before_its_acknowledgement_and_done_by_a_worker_started_later(
+    web: WebWithoutWorker, runtime: Runtime, standin: SlackStandin
+) -> None:
+    reminder = remind(runtime, standin)
+
+    click(web.slack, standin, PARTICIPANT, reminder, ActionId.ATTENDING)
+    time.sleep(0.3)  # long enough for a reply, were anything in this process to send one
+
+    (stored,) = web.stored()
+    assert standin.responses == []
+    assert reply(runtime) == (RsvpStatus.NONE, None)
+    assert json.loads(stored["headers"]) == {"content-type": FORM}
+
+    worker = runtime.handoff_worker(web.doorbell).start()
+    try:
+        _, updated = standin.wait_for(lambda: standin.responses[-1] if standin.responses else None)
+    finally:
+        worker.stop()
+
+    assert "You said you'll be there" in updated["text"]
+    assert reply(runtime) == (RsvpStatus.ATTENDING, None)
+    assert web.stored() == []
+
+
+def test_an_event_and_its_retry_are_acknowledged_at_once_and_published_once(
+    web: WebWithoutWorker, runtime: Runtime, standin: SlackStandin
+) -> None:
+    first = web.slack.event(HOME_OPEN, event_id="Ev0HANDOFF1")
+    retry = web.slack.event(HOME_OPEN, event_id="Ev0HANDOFF1", retry_num=1)
+
+    assert (first.status, first.body, retry.status, retry.body) == (200, b"", 200, b"")
+    assert [json.loads(row["headers"]).get("x-slack-retry-num") for row in web.stored()] == [
+        None,
+        "1",
+    ]
+    worker = runtime.handoff_worker(web.doorbell).start()
+    try:
+        standin.wait_for("views.publish")
+        standin.wait_for(lambda: web.stored() == [] or None)
+    finally:
+        worker.stop()
+    assert len(standin.calls_to("views.publish")) == 1
+
+
+def test_requests_whose_answer_needs_the_work_are_served_in_the_web_process(
+    web: WebWithoutWorker, runtime: Runtime, standin: SlackStandin
+) -> None:
+    reminder = remind(runtime, standin)
+
+    # Help answers inside its acknowledgement; 'Can't make it' opens a modal (a 3 s trigger).
+    help_reply = web.slack.slash_command(PARTICIPANT, "help")
+    click(web.slack, standin, PARTICIPANT, reminder, ActionId.NOT_ATTENDING)
+    unknown = web.slack.slash_command(PARTICIPANT, "frobnicate")
+
+    assert "/cohort" in help_reply.json()["text"]
+    standin.wait_for("views.open")
+    assert "frobnicate" in unknown.json()["text"]
+    assert web.stored() == []
+
+
+def test_a_request_with_a_bad_signature_is_refused_and_not_stored(
+    web: WebWithoutWorker,
+) -> None:
+    envelope = web.slack.workspace.event(dict(HOME_OPEN))
+    body = json.dumps(envelope).encode()
+
+    forged = web.slack.post(body, "application/json", signature_value="v0=" + "0" * 64)
+    unsigned = web.slack.post(body, "application/json", signed=False)
+    stale = web.slack.post(body, "application/json", timestamp=str(int(time.time()) - 600))
+
+    assert (forged.status, unsigned.status, stale.status) == (401, 401, 401)
+    assert web.stored() == []
+
+
+def test_the_worker_takes_the_oldest_first_and_leaves_claimed_work_to_its_claimant(
+    runtime: Runtime,
+) -> None:
+    with runtime.engine.begin() as connection:
+        first = hand_off(connection, "a=1", {"content-type": FORM}, NOW)
+        second = hand_off(connection, "a=2", {"content-type": FORM}, NOW)
+        taken = take(connection, NOW, limit=1)
+        again = take(connection, NOW + timedelta(seconds=1), limit=5)
+
+    assert [request.id for request in taken.requests] == [first]
+    assert [request.id for request in again.requests] == [second]
+    with runtime.engine.begin() as connection:
+        assert take(connection, NOW + timedelta(seconds=2), limit=5).requests == ()
+
+
+def test_work_whose_worker_stopped_is_taken_again_once_then_dropped(runtime: Runtime) -> None:
+    later = NOW + timedelta(seconds=CLAIM_SECONDS + 1)
+    with runtime.engine.begin() as connection:
+        row = hand_off(connection, "a=1", {"content-type": FORM}, NOW)
+        take(connection, NOW, limit=1)
+        retaken = take(connection, later, limit=1)
+        given_up = take(connection, later + timedelta(seconds=CLAIM_SECONDS + 1), limit=1)
+        left = waiting(connection)
+
+    assert [request.id for request in retaken.requests] == [row]
+    assert (given_up.requests, given_up.dropped_abandoned, left) == ((), 1, 0)
+
+
+def test_work_older_than_slacks_response_urls_is_dropped_and_finished_work_forgotten(
+    runtime: Runtime,
+) -> None:
+    with runtime.engine.begin() as connection:
+        hand_off(connection, "a=old", {"content-type": FORM}, NOW - STALE_AFTER - timedelta(1))
+        fresh = hand_off(connection, "a=new", {"content-type": FORM}, NOW)
+        taken = take(connection, NOW, limit=5)
+        finish(connection, [request.id for request in taken.requests])
+        left = waiting(connection)
+
+    assert ([request.id for request in taken.requests], taken.dropped_stale, left) == (
+        [fresh],
+        1,
+        0,
+    )
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["type", "event", "actions", "command", "text", "user"]), JSONISH
+    )
+)
+def test_any_parsed_body_is_classified_without_error(body: dict[str, Any]) -> None:
+    assert hands_off(body) in (True, False)
+
+
+def test_what_is_handed_off() -> None:
+    assert hands_off({"type": "event_callback", "event": {"type": "app_home_opened"}})
+    assert not hands_off({"type": "event_callback", "event": {"type": "no_such_event"}})
+    assert hands_off({"type": "block_actions", "actions": [{"action_id": ActionId.ATTENDING}]})
+    assert not hands_off(
+        {"type": "block_actions", "actions": [{"action_id": ActionId.NOT_ATTENDING}]}
+    )
+    assert hands_off({"command": "/cohort", "text": "status"})
+    assert not hands_off({"command": "/cohort", "text": "help"})
+    assert not hands_off({"command": "/cohort", "text": 'status "unclosed'})
+    assert not hands_off({"type": "view_submission", "view": {}})
+
+
+def test_a_stored_timestamp_is_an_aware_utc_instant(runtime: Runtime) -> None:
+    with runtime.engine.begin() as connection:
+        hand_off(connection, "a=1", {}, NOW)
+        (received,) = connection.scalars(sa.select(HandedOffRequest.received_at))
+    assert received == datetime(2017, 2, 1, 9, 0, tzinfo=UTC)
