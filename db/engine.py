@@ -24,6 +24,7 @@ __all__ = [
     "make_session_factory",
     "normalise_url",
     "ping",
+    "reading",
     "safe_url",
     "unit_of_work",
 ]
@@ -126,6 +127,10 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
+        if connection.get_execution_options().get(_READ_ONLY):
+            # Under WAL a reader needs no lock that a writer waits for (`reading`).
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         # IMMEDIATE takes the write lock up front, so the busy timeout applies to it.
         # A deferred transaction that reads and then writes can instead fail at once
         # with SQLITE_BUSY when another connection wrote in between.
@@ -160,6 +165,33 @@ def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_READ_ONLY = "cohortbot_read_only"
+
+
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """Yield a session for work that only reads; it never holds SQLite's write lock.
+
+    Every other unit of work takes SQLite's one write lock as it begins, so a long read (the
+    Home tab's, rendering as it goes) made every writer meanwhile wait, the web process's
+    acknowledgements among them. The database refuses a write made in the block.
+    """
+    engine = factory.kw["bind"]
+    with factory(bind=engine.execution_options(**{_READ_ONLY: True})) as session:
+        connection = session.connection()
+        sqlite = connection.dialect.name == "sqlite"
+        connection.exec_driver_sql(
+            "PRAGMA query_only = ON" if sqlite else "SET TRANSACTION READ ONLY"
+        )
+        try:
+            yield session
+        finally:
+            if sqlite:
+                # A pragma outlives the transaction; the pooled connection must write again.
+                connection.exec_driver_sql("PRAGMA query_only = OFF")
+            session.rollback()
 
 
 def ping(engine: Engine) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -19,6 +20,10 @@ logger = logging.getLogger("cohortbot")
 # A worker that stops on its own is started again after this long, so that one failing at
 # start (a database not yet up) does not spin.
 RESTART_AFTER_SECONDS = 1.0
+# Beside a web process the worker runs at a lower priority: when both want the CPU, the web
+# process's acknowledgements (Slack waits 3 seconds for each) come before the work behind them,
+# which waits only as long as the web process is busy (README, Benchmarks).
+NICENESS_BESIDE_WEB = 10
 # How long a stopping worker gets to finish the requests in hand before it is killed.
 STOP_GRACE_SECONDS = 10.0
 
@@ -26,6 +31,8 @@ STOP_GRACE_SECONDS = 10.0
 def run_worker(runtime: Runtime, wake_fd: int | None) -> int:
     """Do handed-off work until SIGTERM, or until the web process that rings `wake_fd` is gone."""
     doorbell = Doorbell.listening(wake_fd) if wake_fd is not None else Doorbell()
+    if wake_fd is not None:
+        os.nice(NICENESS_BESIDE_WEB)
     worker = runtime.handoff_worker(doorbell)
     stopped = threading.Event()
 

@@ -20,7 +20,7 @@ from bot.core.settings import Settings
 from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
 from bot.slack.app_context import CONTEXT_KEY, Services
 from bot.slack.web import SERVER_THREADS
-from db.engine import unit_of_work
+from db.engine import reading, unit_of_work
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,12 @@ def create_app(
             max_workers=LISTENER_THREADS, thread_name_prefix="listener"
         ),
     )
-    services = Services(uow=partial(unit_of_work, session_factory), clock=clock, settings=settings)
+    services = Services(
+        uow=partial(unit_of_work, session_factory),
+        clock=clock,
+        settings=settings,
+        read=partial(reading, session_factory),
+    )
     uow = services.uow
 
     def provide_services(context: dict[str, Any], next_: Callable[[], None]) -> None:

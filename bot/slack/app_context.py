@@ -24,6 +24,8 @@ class Services:
     uow: UnitOfWork
     clock: Clock
     settings: Settings
+    # For work that only reads (the Home tab, status): on SQLite it leaves writers free.
+    read: UnitOfWork
 
     @classmethod
     def of(cls, context: Mapping[str, Any]) -> Services:

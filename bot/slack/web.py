@@ -19,10 +19,11 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
-from bot.slack.handoff.intake import HandOffIntake
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from bot.slack.handoff.intake import HandOffIntake
 
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"

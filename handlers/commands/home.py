@@ -14,7 +14,7 @@ from handlers.commands.routing import CommandRequest, Route
 def handle_command_status(request: CommandRequest) -> Message:
     """`/cohort status`: version, database, and the roles the user holds."""
     admin = request.is_workspace_admin
-    with request.uow() as session:
+    with request.services.read() as session:
         facts = describe_status(session, request.user_id, is_workspace_admin=admin)
     return status_message(facts)
 

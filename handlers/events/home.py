@@ -43,7 +43,7 @@ def publish_home(client: WebClient, services: Services, user_id: str) -> None:
 def _publish(
     client: WebClient, services: Services, user_id: str, *, is_workspace_admin: bool = False
 ) -> None:
-    with services.uow() as session:
+    with services.read() as session:
         facts = home_facts(
             session,
             slack_user_id=user_id,

@@ -14,7 +14,7 @@ from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from tests.cli.test_cli import free_port, start_cohortbot
 from tests.fixtures.bot import PARTICIPANT, SIGNING_SECRET
-from tests.support.processes import alive, children_of
+from tests.support.processes import alive, children_of, niceness
 
 
 def wait_until(condition: object, seconds: float = 30) -> None:
@@ -46,8 +46,13 @@ def started_serve(
             assert process.poll() is None, process.communicate()[1]
             return False
 
-    wait_until(up)
-    wait_until(lambda: len(children_of(process.pid)) == 1)
+    try:
+        wait_until(up)
+        wait_until(lambda: len(children_of(process.pid)) == 1)
+    except BaseException:
+        process.terminate()
+        process.communicate(timeout=20)
+        raise
     return process, SlackSender(base + "/slack/events", SIGNING_SECRET, standin)
 
 
@@ -66,6 +71,8 @@ def test_the_worker_answers_what_serve_acknowledged_and_is_restarted_if_it_stops
     try:
         status_is_answered(slack, standin)
         (worker,) = children_of(process.pid)
+        # Below the web process, whose acknowledgements come first.
+        assert niceness(worker) == min(niceness(process.pid) + 10, 19)
 
         os.kill(worker, signal.SIGKILL)
         wait_until(lambda: children_of(process.pid) not in ([], [worker]))

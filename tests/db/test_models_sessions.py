@@ -18,6 +18,7 @@ from db.engine import (
     make_session_factory,
     normalise_url,
     ping,
+    reading,
     unit_of_work,
 )
 from db.models import (
@@ -55,6 +56,36 @@ def test_unit_of_work_rolls_back_when_the_block_raises(db: sessionmaker[Session]
 
     with db() as session:
         assert session.scalars(sa.select(Programme.name)).all() == []
+
+
+def test_a_reading_block_leaves_writers_free_and_refuses_to_write(
+    db: sessionmaker[Session],
+) -> None:
+    with unit_of_work(db) as session:
+        session.add(Programme(name="Before"))
+    written = threading.Event()
+
+    def write() -> None:
+        with unit_of_work(db) as session:
+            session.add(Programme(name="Meanwhile"))
+        written.set()
+
+    with reading(db) as session:
+        assert session.scalars(sa.select(Programme.name)).all() == ["Before"]
+        writer = threading.Thread(target=write)
+        writer.start()
+        # Inside the block: on SQLite a unit of work would hold the write lock until its end.
+        assert written.wait(timeout=5)
+        session.add(Programme(name="Refused"))
+        with pytest.raises(sa.exc.DBAPIError):
+            session.flush()
+    writer.join()
+
+    with unit_of_work(db) as session:
+        session.add(Programme(name="After"))
+    with db() as session:
+        names = session.scalars(sa.select(Programme.name).order_by(Programme.id)).all()
+    assert names == ["Before", "Meanwhile", "After"]
 
 
 def test_objects_stay_usable_after_commit(db: sessionmaker[Session]) -> None:

@@ -23,3 +23,10 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def niceness(pid: int) -> int:
+    """The scheduling niceness of `pid` (0 by default; higher yields the CPU to others)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the command's closing parenthesis, field 19 of proc(5) is the 17th.
+    return int(fields[16])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.request.internals import parse_body
@@ -42,6 +44,12 @@ class HandOffIntake:
         self._hands_off = hands_off
         self._doorbell = doorbell
         self._clock = clock
+        # SQLite has one writer at a time, and a connection that finds the database locked
+        # sleeps 1, 2, 5, 10... ms before trying again: the web process's own writers queue
+        # here instead, each woken the moment the one before is done.
+        self._one_writer: AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     def take(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -75,7 +83,7 @@ class HandOffIntake:
         except (ValueError, TypeError, AttributeError, KeyError):
             return None
         try:
-            with self._engine.begin() as connection:
+            with self._one_writer, self._engine.begin() as connection:
                 hand_off(connection, body, headers, self._clock())
         except SQLAlchemyError as error:
             logger.warning(
