@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -21,6 +21,7 @@ from bot.slack.app import create_app
 from bot.slack.client import make_web_client
 from bot.slack.handoff.doorbell import Doorbell
 from bot.slack.handoff.intake import HandOffIntake
+from bot.slack.handoff.queue import queue_engine_for
 from bot.slack.handoff.worker import HandOffWorker
 from bot.slack.web import create_wsgi_app
 from db.engine import create_engine_for, make_session_factory, ping, unit_of_work
@@ -87,7 +88,7 @@ class Runtime:
         intake = None
         if doorbell is not None:
             intake = HandOffIntake(
-                engine=self.engine,
+                engine=self.handoff_engine,
                 signing_secret=self.settings.slack_signing_secret or "",
                 hands_off=hands_off,
                 doorbell=doorbell,
@@ -98,8 +99,16 @@ class Runtime:
     def handoff_worker(self, doorbell: Doorbell) -> HandOffWorker:
         """The worker that does the work of requests the web process handed off."""
         return HandOffWorker(
-            self.bolt_app(worker=True), engine=self.engine, doorbell=doorbell, clock=self.clock
+            self.bolt_app(worker=True),
+            engine=self.handoff_engine,
+            doorbell=doorbell,
+            clock=self.clock,
         )
+
+    @cached_property
+    def handoff_engine(self) -> Engine:
+        """Where requests handed to the worker are kept (`queue_engine_for`)."""
+        return queue_engine_for(self.engine)
 
     def tick_dependencies(self) -> TickDependencies:
         """What the clock process's ticks need."""

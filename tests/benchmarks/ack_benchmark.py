@@ -36,7 +36,7 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from bot.slack.handoff.queue import waiting
+from bot.slack.handoff.queue import queue_engine_for, waiting
 from bot.slack.manifest import APP_TOKEN_SCOPE, BOT_SCOPES
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
@@ -511,7 +511,7 @@ def figures(
 
 def wait_for_handed_off_work(url: str, seconds: float = 60) -> None:
     """Wait until the worker has done the work of every request handed to it."""
-    engine = create_engine_for(url)
+    engine = queue_engine_for(create_engine_for(url))
     try:
         deadline = clock.monotonic() + seconds
         while clock.monotonic() < deadline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,17 @@ from hypothesis import strategies as st
 
 from bot.runtime import Runtime
 from bot.slack.handoff.doorbell import Doorbell
-from bot.slack.handoff.queue import CLAIM_SECONDS, STALE_AFTER, finish, hand_off, take, waiting
+from bot.slack.handoff.queue import (
+    CLAIM_SECONDS,
+    STALE_AFTER,
+    Tidied,
+    finish,
+    hand_off,
+    in_transaction,
+    take,
+    tidy,
+    waiting,
+)
 from bot.slack.ids.reminders import ActionId
 from bot.slack.web import SLACK_PATH, RunningServer
 from bot.standin import SlackStandin
@@ -39,7 +50,7 @@ class WebWithoutWorker:
         self.slack = SlackSender(self.server.url + SLACK_PATH, SIGNING_SECRET, standin)
 
     def stored(self) -> list[dict[str, Any]]:
-        with self.runtime.engine.connect() as connection:
+        with self.runtime.handoff_engine.connect() as connection:
             rows = connection.execute(sa.select(HandedOffRequest.__table__)).mappings()
             return [dict(row) for row in rows]
 
@@ -129,46 +140,70 @@ def test_a_request_with_a_bad_signature_is_refused_and_not_stored(
 def test_the_worker_takes_the_oldest_first_and_leaves_claimed_work_to_its_claimant(
     runtime: Runtime,
 ) -> None:
-    with runtime.engine.begin() as connection:
+    with runtime.handoff_engine.begin() as connection:
         first = hand_off(connection, "a=1", {"content-type": FORM}, NOW)
         second = hand_off(connection, "a=2", {"content-type": FORM}, NOW)
         taken = take(connection, NOW, limit=1)
         again = take(connection, NOW + timedelta(seconds=1), limit=5)
 
-    assert [request.id for request in taken.requests] == [first]
-    assert [request.id for request in again.requests] == [second]
-    with runtime.engine.begin() as connection:
-        assert take(connection, NOW + timedelta(seconds=2), limit=5).requests == ()
+    assert [request.id for request in taken] == [first]
+    assert [request.id for request in again] == [second]
+    with runtime.handoff_engine.begin() as connection:
+        assert take(connection, NOW + timedelta(seconds=2), limit=5) == ()
 
 
 def test_work_whose_worker_stopped_is_taken_again_once_then_dropped(runtime: Runtime) -> None:
     later = NOW + timedelta(seconds=CLAIM_SECONDS + 1)
-    with runtime.engine.begin() as connection:
+    much_later = later + timedelta(seconds=CLAIM_SECONDS + 1)
+    with runtime.handoff_engine.begin() as connection:
         row = hand_off(connection, "a=1", {"content-type": FORM}, NOW)
         take(connection, NOW, limit=1)
+        kept = tidy(connection, later)
         retaken = take(connection, later, limit=1)
-        given_up = take(connection, later + timedelta(seconds=CLAIM_SECONDS + 1), limit=1)
+        given_up = take(connection, much_later, limit=1)
+        dropped = tidy(connection, much_later)
         left = waiting(connection)
 
-    assert [request.id for request in retaken.requests] == [row]
-    assert (given_up.requests, given_up.dropped_abandoned, left) == ((), 1, 0)
+    assert kept == Tidied(stale=0, abandoned=0)
+    assert [request.id for request in retaken] == [row]
+    assert (given_up, dropped, left) == ((), Tidied(stale=0, abandoned=1), 0)
 
 
 def test_work_older_than_slacks_response_urls_is_dropped_and_finished_work_forgotten(
     runtime: Runtime,
 ) -> None:
-    with runtime.engine.begin() as connection:
+    with runtime.handoff_engine.begin() as connection:
         hand_off(connection, "a=old", {"content-type": FORM}, NOW - STALE_AFTER - timedelta(1))
         fresh = hand_off(connection, "a=new", {"content-type": FORM}, NOW)
+        tidied = tidy(connection, NOW)
         taken = take(connection, NOW, limit=5)
-        finish(connection, [request.id for request in taken.requests])
+        finish(connection, [request.id for request in taken])
         left = waiting(connection)
 
-    assert ([request.id for request in taken.requests], taken.dropped_stale, left) == (
-        [fresh],
-        1,
-        0,
-    )
+    assert ([request.id for request in taken], tidied.stale, left) == ([fresh], 1, 0)
+
+
+def test_a_locked_queue_file_is_written_once_the_lock_is_free(runtime: Runtime) -> None:
+    queue = runtime.handoff_engine
+    if queue.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writers do not wait for a file lock")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with queue.begin() as connection:
+            hand_off(connection, "a=first", {}, NOW)
+            locked.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    locked.wait(5)
+    threading.Timer(0.05, release.set).start()
+    second = in_transaction(queue, lambda connection: hand_off(connection, "a=2", {}, NOW))
+    holder.join()
+
+    with queue.begin() as connection:
+        assert [request.id for request in take(connection, NOW, limit=5)][-1] == second
 
 
 JSONISH = st.recursive(
@@ -202,7 +237,18 @@ def test_what_is_handed_off() -> None:
 
 
 def test_a_stored_timestamp_is_an_aware_utc_instant(runtime: Runtime) -> None:
-    with runtime.engine.begin() as connection:
+    with runtime.handoff_engine.begin() as connection:
         hand_off(connection, "a=1", {}, NOW)
         (received,) = connection.scalars(sa.select(HandedOffRequest.received_at))
     assert received == datetime(2017, 2, 1, 9, 0, tzinfo=UTC)
+
+
+def test_on_sqlite_the_requests_are_kept_in_a_file_of_their_own(runtime: Runtime) -> None:
+    queue = runtime.handoff_engine
+    if runtime.engine.dialect.name == "sqlite":
+        # The worker's own writes to the main file then never hold the web process up.
+        assert queue is not runtime.engine
+        assert str(queue.url.database).endswith("-handoff")
+        assert str(queue.url.database).startswith(str(runtime.engine.url.database))
+    else:
+        assert queue is runtime.engine

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.clock import Clock
 from bot.slack.handoff.doorbell import Doorbell
-from bot.slack.handoff.queue import KEPT_HEADERS, hand_off
+from bot.slack.handoff.queue import KEPT_HEADERS, hand_off, in_transaction
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -83,8 +83,12 @@ class HandOffIntake:
         except (ValueError, TypeError, AttributeError, KeyError):
             return None
         try:
-            with self._one_writer, self._engine.begin() as connection:
-                hand_off(connection, body, headers, self._clock())
+            received_at = self._clock()
+            with self._one_writer:
+                in_transaction(
+                    self._engine,
+                    lambda connection: hand_off(connection, body, headers, received_at),
+                )
         except SQLAlchemyError as error:
             logger.warning(
                 "could not hand a request off, serving it here: %s", type(error).__name__

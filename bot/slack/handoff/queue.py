@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import sqlite3
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine_for, is_sqlite_memory
 from db.models import HandedOffRequest
 
 _TABLE: sa.Table = HandedOffRequest.metadata.tables[HandedOffRequest.__tablename__]
@@ -22,6 +27,10 @@ MAX_ATTEMPTS = 2
 # Slack's response URLs last 30 minutes; work older than that would answer into nothing, and a
 # reply that late would puzzle the person who asked.
 STALE_AFTER = timedelta(minutes=30)
+# On SQLite, the queue's own database file is the main one's name with this added.
+SQLITE_QUEUE_SUFFIX = "-handoff"
+# How often a writer finding the queue's SQLite file locked tries again (`in_transaction`).
+SQLITE_RETRY_SECONDS = 0.0005
 # The headers a listener or Bolt's middleware reads; the signature was checked on the way in.
 KEPT_HEADERS = ("content-type", "x-slack-retry-num", "x-slack-retry-reason")
 
@@ -36,12 +45,11 @@ class HandedOff:
 
 
 @dataclass(frozen=True)
-class Taken:
-    """What one take found: requests to run, and how many were dropped."""
+class Tidied:
+    """Requests dropped unrun by `tidy`."""
 
-    requests: tuple[HandedOff, ...]
-    dropped_stale: int = 0
-    dropped_abandoned: int = 0
+    stale: int = 0
+    abandoned: int = 0
 
 
 def hand_off(
@@ -57,19 +65,12 @@ def hand_off(
     return int(row_id)
 
 
-def take(connection: Connection, now: datetime, limit: int) -> Taken:
-    """Claim up to `limit` requests no worker holds, oldest first; drop the stale and abandoned."""
-    stale = connection.execute(
-        sa.delete(_TABLE).where(_TABLE.c.received_at < now - STALE_AFTER)
-    ).rowcount
-    free = sa.or_(_TABLE.c.claimed_until.is_(None), _TABLE.c.claimed_until < now)
-    abandoned = connection.execute(
-        sa.delete(_TABLE).where(free, _TABLE.c.attempts >= MAX_ATTEMPTS)
-    ).rowcount
+def take(connection: Connection, now: datetime, limit: int) -> tuple[HandedOff, ...]:
+    """Claim up to `limit` requests no worker holds, oldest first."""
     # SKIP LOCKED lets workers on PostgreSQL take different rows at once; SQLite has one writer.
     chosen = (
         sa.select(_TABLE.c.id)
-        .where(free)
+        .where(_free(now), _TABLE.c.attempts < MAX_ATTEMPTS)
         .order_by(_TABLE.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -83,11 +84,25 @@ def take(connection: Connection, now: datetime, limit: int) -> Taken:
         )
         .returning(_TABLE.c.id, _TABLE.c.body, _TABLE.c.headers)
     ).all()
-    requests = tuple(
+    return tuple(
         HandedOff(id=row.id, body=row.body, headers=json.loads(row.headers))
         for row in sorted(rows, key=lambda row: row.id)
     )
-    return Taken(requests, dropped_stale=stale, dropped_abandoned=abandoned)
+
+
+def tidy(connection: Connection, now: datetime) -> Tidied:
+    """Drop requests too old to answer, and those two workers stopped on."""
+    stale = connection.execute(
+        sa.delete(_TABLE).where(_TABLE.c.received_at < now - STALE_AFTER)
+    ).rowcount
+    abandoned = connection.execute(
+        sa.delete(_TABLE).where(_free(now), _TABLE.c.attempts >= MAX_ATTEMPTS)
+    ).rowcount
+    return Tidied(stale=stale, abandoned=abandoned)
+
+
+def _free(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(_TABLE.c.claimed_until.is_(None), _TABLE.c.claimed_until < now)
 
 
 def finish(connection: Connection, ids: Sequence[int]) -> None:
@@ -99,3 +114,45 @@ def finish(connection: Connection, ids: Sequence[int]) -> None:
 def waiting(connection: Connection) -> int:
     """How many requests are stored, taken or not (for the health check and tests)."""
     return int(connection.execute(sa.select(sa.func.count()).select_from(_TABLE)).scalar_one())
+
+
+def queue_engine_for(engine: Engine) -> Engine:
+    """Where handed-off requests are kept: `engine`'s database, or on SQLite a file beside it.
+
+    SQLite has one writer at a time per database file. In the main file, the web process's write
+    of a request waited for the worker's own writes (each unit of work holds the lock from its
+    start), and the wait was the acknowledgements' longest tail (README, Benchmarks). In a file of
+    their own they wait only for the worker's taking and clearing of requests, a row at a time.
+    """
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or is_sqlite_memory(url) or not url.database:
+        return engine
+    path = Path(url.database)
+    beside = url.set(database=str(path.with_name(path.name + SQLITE_QUEUE_SUFFIX)))
+    queue = create_engine_for(beside.render_as_string(hide_password=False))
+
+    @sa.event.listens_for(queue, "connect")
+    def _wait_in_python(dbapi_connection: Any, _record: Any) -> None:
+        # SQLite's own wait sleeps 1, 2, 5, 10... ms between tries, so a lock held for 3 ms
+        # cost 8; `in_transaction` tries again every half-millisecond instead.
+        dbapi_connection.execute("PRAGMA busy_timeout = 0")
+
+    in_transaction(queue, lambda connection: _TABLE.create(connection, checkfirst=True))
+    return queue
+
+
+Result = TypeVar("Result")
+
+
+def in_transaction(engine: Engine, work: Callable[[Connection], Result]) -> Result:
+    """`work` in a transaction of its own, tried again while SQLite says the file is locked."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            with engine.begin() as connection:
+                return work(connection)
+        except sa.exc.OperationalError as error:
+            busy = getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(SQLITE_RETRY_SECONDS)

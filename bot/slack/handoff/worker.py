@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine
@@ -16,7 +17,7 @@ from sqlalchemy import Engine
 from bot.core.clock import Clock
 from bot.core.logging_setup import exception_outline
 from bot.slack.handoff.doorbell import Doorbell
-from bot.slack.handoff.queue import HandedOff, finish, take
+from bot.slack.handoff.queue import HandedOff, finish, in_transaction, take, tidy
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ WORKER_THREADS = 8
 # How often the table is looked at without a ring: rows from another web process, or left by a
 # worker that stopped, are found within this.
 LOOK_EVERY_SECONDS = 1.0
+# How often requests too old to answer, or abandoned, are looked for (each look writes).
+TIDY_EVERY = timedelta(minutes=1)
 
 
 class HandOffWorker:
@@ -47,6 +50,7 @@ class HandOffWorker:
         self._threads = threads
         self._look_every = look_every
         self._slots = threading.BoundedSemaphore(threads)
+        self._tidied_at: datetime | None = None
         self._stopping = threading.Event()
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="handoff")
         self._loop = threading.Thread(target=self.run, name="handoff-taker", daemon=True)
@@ -84,16 +88,19 @@ class HandOffWorker:
             self._pool.submit(self._run, taken)
 
     def _take_one(self) -> HandedOff | None:
-        with self._engine.begin() as connection:
-            taken = take(connection, self._clock(), limit=1)
-        if taken.dropped_stale or taken.dropped_abandoned:
-            logger.warning(
-                "dropped handed-off requests: %d older than Slack's response URLs, "
-                "%d abandoned by two workers",
-                taken.dropped_stale,
-                taken.dropped_abandoned,
-            )
-        return taken.requests[0] if taken.requests else None
+        now = self._clock()
+        if self._tidied_at is None or now - self._tidied_at >= TIDY_EVERY:
+            tidied = in_transaction(self._engine, lambda connection: tidy(connection, now))
+            self._tidied_at = now
+            if tidied.stale or tidied.abandoned:
+                logger.warning(
+                    "dropped handed-off requests: %d older than Slack's response URLs, "
+                    "%d abandoned by two workers",
+                    tidied.stale,
+                    tidied.abandoned,
+                )
+        taken = in_transaction(self._engine, lambda connection: take(connection, now, limit=1))
+        return taken[0] if taken else None
 
     def _run(self, request: HandedOff) -> None:
         try:
@@ -107,18 +114,8 @@ class HandOffWorker:
             logger.error("a handed-off request failed: %s", exception_outline(error))
         finally:
             try:
-                with self._engine.begin() as connection:
-                    finish(connection, [request.id])
+                in_transaction(self._engine, lambda connection: finish(connection, [request.id]))
             except Exception as error:
                 # The claim runs out and the request is taken once more, then dropped.
                 logger.warning("could not clear handed-off work: %s", exception_outline(error))
             self._slots.release()
-
-    def run_pending(self) -> int:
-        """Run every request waiting now, one after another, in this thread; how many ran."""
-        ran = 0
-        while (taken := self._take_one()) is not None:
-            self._slots.acquire()
-            self._run(taken)
-            ran += 1
-        return ran
