@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.standin import SlackStandin
-from bot.standin.inbound import SlackSender
+from tests.cli.serving import started_serve
 from tests.fixtures.bot import PARTICIPANT, SIGNING_SECRET
-
-
-def start_cohortbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    """Start a long-running `cohortbot` command (serve, socket) in the background."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", *args],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def cohortbot(
@@ -143,40 +127,12 @@ def test_scheduler_rejects_bad_arguments(
     assert message in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_serve_answers_slack_and_health_checks(
     base_env: dict[str, str], tmp_path: Path, standin: SlackStandin
 ) -> None:
-    port = free_port()
-    env = {
-        **base_env,
-        "SLACK_BOT_TOKEN": standin.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "PORT": str(port),
-    }
-    process = start_cohortbot("serve", env=env, cwd=tmp_path)
-    base = f"http://127.0.0.1:{port}"
+    process, slack = started_serve(base_env, tmp_path, standin)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    assert json.loads(response.read())["status"] == "ok"
-                    break
-            except OSError:
-                assert process.poll() is None, process.communicate()[1]
-                assert time.monotonic() < deadline, "cohortbot serve did not start"
-                time.sleep(0.1)
-
-        result = SlackSender(base + "/slack/events", SIGNING_SECRET, standin).slash_command(
-            PARTICIPANT, "help"
-        )
+        result = slack.slash_command(PARTICIPANT, "help")
         assert result.status == 200
         assert "/cohort status" in result.json()["text"]
     finally:

@@ -7,7 +7,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from tests.cli.test_cli import free_port
+from tests.cli.serving import free_port
 from tests.demo.test_terminal import ANSWER_SECONDS, RunningDemo
 from tests.fixtures.bot import clean_environment
 

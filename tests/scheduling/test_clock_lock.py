@@ -18,7 +18,8 @@ from bot.standin import SlackStandin
 from db.engine import create_engine_for, unit_of_work
 from scheduling.clock_lock import WAIT_SECONDS, ClockAlreadyRunning, clock_lock, tick_lock
 from scheduling.delivery import BATCH_SIZE
-from tests.cli.test_cli import cohortbot, start_cohortbot
+from tests.cli.serving import start_cohortbot
+from tests.cli.test_cli import cohortbot
 from tests.fixtures.bot import NOW, clean_environment
 from tests.support.people import programme_with_session
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.slack.manifest import APP_TOKEN_SCOPE, BOT_SCOPES
 from bot.standin import SlackStandin
-from tests.cli.test_cli import start_cohortbot
+from tests.cli.serving import start_cohortbot
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT, clean_environment
 
 

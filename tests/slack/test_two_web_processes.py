@@ -25,7 +25,7 @@ from db.engine import unit_of_work
 from db.enums import RsvpStatus
 from db.models import AuditEvent, Cohort, Invitation
 from scheduling.clock_process import run_once
-from tests.cli.test_cli import free_port, start_cohortbot
+from tests.cli.serving import free_port, start_cohortbot
 from tests.fixtures.bot import COORDINATOR, SIGNING_SECRET, clean_environment
 from tests.reminders.test_rsvp import click
 from tests.support.people import programme_with_session
