@@ -31,7 +31,7 @@ logger = logging.getLogger("cohortbot")
 # Which settings each command cannot start without.
 REQUIRED = {
     "serve": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
-    "worker": ("SLACK_BOT_TOKEN",),
+    "worker": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"),
     "scheduler": ("SLACK_BOT_TOKEN",),
 }
@@ -178,6 +178,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         handler.start()  # type: ignore[no-untyped-call]
         return 0
     deps = runtime.tick_dependencies()
+    # A busy planning pass makes tens of thousands of objects, and every full collection it
+    # set off walked the few hundred thousand made at start too (README, Benchmarks).
+    freeze_startup_objects()
     if once_at is None:
         with clock_lock(runtime.engine, wait=True):
             run_forever(deps, runtime.clock, settings.timezone)

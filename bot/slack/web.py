@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import signal
 import sys
 import threading
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
     from bot.slack.handoff.intake import HandOffIntake
+
+logger = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -53,7 +56,13 @@ def create_wsgi_app(
                     acknowledged = intake.take(environ, start_response)
                     if acknowledged is not None:
                         return acknowledged
-                return slack(environ, start_response)
+                try:
+                    return slack(environ, start_response)
+                except Exception as error:
+                    # Bolt's own middleware assumes Slack's shapes (an event that is an object,
+                    # say); a signed body that breaks one is refused, not answered with a 500.
+                    logger.warning("refused a malformed Slack request: %s", type(error).__name__)
+                    return _json(start_response, 400, {"error": "not a request Slack sends"})
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _json(start_response, 405, {"error": "use GET"}, [("Allow", "GET, HEAD")])
@@ -74,7 +83,13 @@ def _json(
     extra_headers: Iterable[tuple[str, str]] = (),
 ) -> list[bytes]:
     payload = json.dumps(body).encode()
-    reasons = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
+    reasons = {
+        200: "OK",
+        400: "Bad Request",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        503: "Service Unavailable",
+    }
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
     start_response(f"{status} {reasons[status]}", [*headers, *extra_headers])
     return [payload]

@@ -25,6 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.core.settings import SEND_RATE_DEFAULT
 from bot.slack import rendering
+from bot.slack.web import freeze_startup_objects
 from db.engine import create_engine_for, make_session_factory, normalise_url, safe_url, unit_of_work
 from db.migrate import upgrade
 from scheduling.tick import BATCH_ROWS
@@ -135,6 +136,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
                 )
             dataset.gather_statistics(engine)
             build_seconds = clock.perf_counter() - started
+            # As the clock process does once it has started (`cohortbot scheduler`).
+            freeze_startup_objects()
             # Two days before the first workshop: its "2 days before" reminders and others are due.
             sample_day = size.first_session.date() - timedelta(days=2)
             full_schedule = planning.schedule(size.first_session, size.last_session, sample_day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -252,3 +253,40 @@ def test_on_sqlite_the_requests_are_kept_in_a_file_of_their_own(runtime: Runtime
         assert str(queue.url.database).startswith(str(runtime.engine.url.database))
     else:
         assert queue is runtime.engine
+
+
+SLACK_SHAPED = st.one_of(
+    st.fixed_dictionaries(
+        {"type": st.just("event_callback"), "event": JSONISH, "event_id": st.text(max_size=12)}
+    ),
+    st.fixed_dictionaries({"type": st.just("block_actions"), "actions": JSONISH}),
+    JSONISH,
+)
+
+
+def test_a_signed_body_the_hand_off_declines_is_answered_as_bolt_alone_answers_it(
+    web: WebWithoutWorker, runtime: Runtime, standin: SlackStandin
+) -> None:
+    bolt_alone = RunningServer(runtime.wsgi_app()).start()
+    reference = SlackSender(bolt_alone.url + SLACK_PATH, SIGNING_SECRET, standin)
+
+    @settings(max_examples=60, suppress_health_check=list(HealthCheck), deadline=None)
+    @given(
+        body=SLACK_SHAPED,
+        as_form=st.booleans(),
+        content_type=st.sampled_from([FORM, "application/json", "text/plain", ""]),
+    )
+    def check(body: Any, as_form: bool, content_type: str) -> None:
+        encoded = json.dumps(body)
+        raw = (urllib.parse.urlencode({"payload": encoded}) if as_form else encoded).encode()
+        stored_before = len(web.stored())
+        result = web.slack.post(raw, content_type)
+        if len(web.stored()) > stored_before:
+            assert (result.status, result.body) == (200, b"")
+        else:
+            assert result.status == reference.post(raw, content_type).status, raw[:200]
+
+    try:
+        check()
+    finally:
+        bolt_alone.stop()

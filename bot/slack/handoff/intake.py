@@ -59,7 +59,11 @@ class HandOffIntake:
         Anything unusual (a bad signature, a body that is not Slack's, a database that does not
         answer) goes to Bolt, which answers it as it always has.
         """
-        raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        raw = environ["wsgi.input"].read(length)
         # Bolt reads the body again if it gets the request.
         environ["wsgi.input"] = io.BytesIO(raw)
         headers = {

@@ -35,6 +35,10 @@ SQLITE_RETRY_SECONDS = 0.0005
 KEPT_HEADERS = ("content-type", "x-slack-retry-num", "x-slack-retry-reason")
 
 
+# Built once: the web process runs it for every request it hands off.
+_INSERT = sa.insert(_TABLE).returning(_TABLE.c.id)
+
+
 @dataclass(frozen=True)
 class HandedOff:
     """A request taken by a worker."""
@@ -58,9 +62,7 @@ def hand_off(
     """Store a request as received; its id."""
     kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
     row_id = connection.execute(
-        sa.insert(_TABLE)
-        .values(received_at=received_at, body=body, headers=json.dumps(kept))
-        .returning(_TABLE.c.id)
+        _INSERT, {"received_at": received_at, "body": body, "headers": json.dumps(kept)}
     ).scalar_one()
     return int(row_id)
 
