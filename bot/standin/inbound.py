@@ -40,6 +40,7 @@ class InboundResult:
     seconds: float
     # Where the bot may answer a slash command later; the stand-in records what arrives there.
     response_url: str | None = None
+    content_type: str = ""
 
     def json(self) -> Any:
         """The body parsed as JSON."""
@@ -121,6 +122,16 @@ class SlackSender:
         started = time.monotonic()
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return InboundResult(response.status, response.read(), time.monotonic() - started)
+                return InboundResult(
+                    response.status,
+                    response.read(),
+                    time.monotonic() - started,
+                    content_type=response.headers.get("Content-Type", ""),
+                )
         except urllib.error.HTTPError as error:
-            return InboundResult(error.code, error.read(), time.monotonic() - started)
+            return InboundResult(
+                error.code,
+                error.read(),
+                time.monotonic() - started,
+                content_type=error.headers.get("Content-Type", ""),
+            )

@@ -76,15 +76,12 @@ def handle_cohort_command(
         suggestion = catalogue.closest(invocation.name, CATALOGUE)
         ack(**unknown_subcommand_message(invocation.name, suggestion).as_kwargs())
         return
-    request = CommandRequest(command, invocation, context, client)
-    if route.instant:
-        messages = reply_messages(route.handle(request))
-        ack(**messages[0].as_kwargs()) if messages else ack()
-        later = messages[1:]
+    if route.acknowledgement is not None:
+        ack(**route.acknowledgement(invocation).as_kwargs())
     else:
         ack()
-        later = reply_messages(route.handle(request))
-    for message in later:
+    request = CommandRequest(command, invocation, context, client)
+    for message in reply_messages(route.handle(request)):
         respond(**message.as_kwargs())
 
 

@@ -34,4 +34,4 @@ def handle_command_export(request: CommandRequest) -> Message:
 
 
 # Not instant: building the workbook can take seconds, longer than Slack waits for an answer.
-ROUTES: tuple[Route, ...] = (Route(SUBCOMMAND, handle_command_export, instant=False),)
+ROUTES: tuple[Route, ...] = (Route(SUBCOMMAND, handle_command_export),)

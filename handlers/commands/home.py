@@ -21,10 +21,12 @@ def handle_command_status(request: CommandRequest) -> Message:
 
 def help_route(catalogue: Sequence[Subcommand]) -> Route:
     """`/cohort help`, listing `catalogue`."""
+    listing = tuple(catalogue)
     return Route(
         Subcommand("help", "", "List the commands you can use, with one line on each."),
-        lambda request: help_messages(tuple(catalogue)),
-        instant=True,
+        lambda request: help_messages(listing)[1:],
+        acknowledgement=lambda invocation: help_messages(listing)[0],
+        handed_off=True,
     )
 
 

@@ -52,9 +52,10 @@ class Route:
 
     subcommand: Subcommand
     handle: Callable[[CommandRequest], Reply]
-    # The first message is answered inside the acknowledgement (any others follow through the
-    # response_url): only for instant replies that touch neither the database nor Slack.
-    instant: bool = False
-    # Acknowledged with nothing and answered through the response_url only (no modal, which
-    # needs the trigger within 3 seconds): served by the worker process (`handlers.hand_off`).
+    # A message answered inside the acknowledgement, made from what was typed alone (it touches
+    # neither the database nor Slack); what `handle` replies follows through the response_url.
+    acknowledgement: Callable[[Invocation], Message] | None = None
+    # Answered through the response_url only, after an acknowledgement known at once (no modal,
+    # which needs the trigger within 3 seconds): served by the worker process
+    # (`handlers.hand_off`).
     handed_off: bool = False

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from slack_bolt.request.internals import parse_body
 
 from bot.runtime import Runtime
 from bot.slack.handoff.doorbell import Doorbell
@@ -113,15 +114,47 @@ def test_requests_whose_answer_needs_the_work_are_served_in_the_web_process(
 ) -> None:
     reminder = remind(runtime, standin)
 
-    # Help answers inside its acknowledgement; 'Can't make it' opens a modal (a 3 s trigger).
-    help_reply = web.slack.slash_command(PARTICIPANT, "help")
+    # 'Can't make it' opens a modal (a 3 s trigger); an unknown subcommand is answered in the ack.
     click(web.slack, standin, PARTICIPANT, reminder, ActionId.NOT_ATTENDING)
     unknown = web.slack.slash_command(PARTICIPANT, "frobnicate")
 
-    assert "/cohort" in help_reply.json()["text"]
     standin.wait_for("views.open")
     assert "frobnicate" in unknown.json()["text"]
     assert web.stored() == []
+
+
+def test_help_is_acknowledged_with_its_first_message_as_bolt_would_and_the_rest_follows(
+    web: WebWithoutWorker, runtime: Runtime, standin: SlackStandin
+) -> None:
+    bolt_alone = RunningServer(runtime.wsgi_app()).start()
+    try:
+        reference = SlackSender(bolt_alone.url + SLACK_PATH, SIGNING_SECRET, standin)
+        expected = reference.slash_command(PARTICIPANT, "help")
+        _, rest = standin.wait_for(lambda: standin.responses[-1] if standin.responses else None)
+    finally:
+        bolt_alone.stop()
+    answered_before = len(standin.responses)
+
+    acknowledged = web.slack.slash_command(PARTICIPANT, "help")
+    time.sleep(0.3)  # long enough for the rest, were anything in this process to send it
+
+    assert (acknowledged.status, acknowledged.content_type, acknowledged.body) == (
+        expected.status,
+        expected.content_type,
+        expected.body,
+    )
+    assert "/cohort commands:" in acknowledged.json()["text"]
+    assert len(web.stored()) == 1 and len(standin.responses) == answered_before
+    worker = runtime.handoff_worker(web.doorbell).start()
+    try:
+        _, later = standin.wait_for(
+            lambda: standin.responses[-1] if len(standin.responses) > answered_before else None
+        )
+        standin.wait_for(lambda: web.stored() == [] or None)
+    finally:
+        worker.stop()
+    assert later == rest
+    assert "(continued)" in later["text"]
 
 
 def test_a_request_with_a_bad_signature_is_refused_and_not_stored(
@@ -221,20 +254,33 @@ JSONISH = st.recursive(
     )
 )
 def test_any_parsed_body_is_classified_without_error(body: dict[str, Any]) -> None:
-    assert hands_off(body) in (True, False)
+    acknowledgement = hands_off(body)
+    assert acknowledgement is None or acknowledgement.status == 200
 
 
 def test_what_is_handed_off() -> None:
-    assert hands_off({"type": "event_callback", "event": {"type": "app_home_opened"}})
-    assert not hands_off({"type": "event_callback", "event": {"type": "no_such_event"}})
-    assert hands_off({"type": "block_actions", "actions": [{"action_id": ActionId.ATTENDING}]})
-    assert not hands_off(
-        {"type": "block_actions", "actions": [{"action_id": ActionId.NOT_ATTENDING}]}
+    def acknowledged(body: dict[str, Any]) -> str | None:
+        acknowledgement = hands_off(body)
+        return None if acknowledgement is None else acknowledgement.body
+
+    assert acknowledged({"type": "event_callback", "event": {"type": "app_home_opened"}}) == ""
+    assert acknowledged({"type": "event_callback", "event": {"type": "no_such_event"}}) is None
+    assert (
+        acknowledged({"type": "block_actions", "actions": [{"action_id": ActionId.ATTENDING}]})
+        == ""
     )
-    assert hands_off({"command": "/cohort", "text": "status"})
-    assert not hands_off({"command": "/cohort", "text": "help"})
-    assert not hands_off({"command": "/cohort", "text": 'status "unclosed'})
-    assert not hands_off({"type": "view_submission", "view": {}})
+    assert (
+        acknowledged({"type": "block_actions", "actions": [{"action_id": ActionId.NOT_ATTENDING}]})
+        is None
+    )
+    assert acknowledged({"command": "/cohort", "text": "status"}) == ""
+    assert (
+        "/cohort commands:"
+        in json.loads(acknowledged({"command": "/cohort", "text": "help"}) or "{}")["text"]
+    )
+    assert acknowledged({"command": "/cohort", "text": "frobnicate"}) is None
+    assert acknowledged({"command": "/cohort", "text": 'status "unclosed'}) is None
+    assert acknowledged({"type": "view_submission", "view": {}}) is None
 
 
 def test_a_stored_timestamp_is_an_aware_utc_instant(runtime: Runtime) -> None:
@@ -252,7 +298,33 @@ def test_on_sqlite_the_requests_are_kept_in_a_file_of_their_own(runtime: Runtime
         assert str(queue.url.database).endswith("-handoff")
         assert str(queue.url.database).startswith(str(runtime.engine.url.database))
     else:
-        assert queue is runtime.engine
+        # One statement a request: no transaction around it, no ping before it.
+        assert queue is not runtime.engine
+        with queue.connect() as connection:
+            assert connection.connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+        assert not queue.pool._pre_ping
+
+
+def test_on_postgresql_a_lost_queue_connection_costs_one_request_served_here(
+    web: WebWithoutWorker, runtime: Runtime, standin: SlackStandin
+) -> None:
+    if runtime.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no connection to lose")
+    with runtime.handoff_engine.connect() as connection:
+        lost = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    with runtime.engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(lost)})")
+    wait_until_gone = f"SELECT count(*) FROM pg_stat_activity WHERE pid = {int(lost)}"
+    with runtime.engine.connect() as connection:
+        standin.wait_for(lambda: connection.exec_driver_sql(wait_until_gone).scalar_one() == 0)
+
+    first = web.slack.event(HOME_OPEN, event_id="Ev0LOST1")
+    standin.wait_for("views.publish")  # served here: no worker is running
+    assert web.stored() == []
+    second = web.slack.event(HOME_OPEN, event_id="Ev0LOST2")
+
+    assert (first.status, second.status) == (200, 200)
+    assert len(web.stored()) == 1
 
 
 SLACK_SHAPED = st.one_of(
@@ -282,7 +354,9 @@ def test_a_signed_body_the_hand_off_declines_is_answered_as_bolt_alone_answers_i
         stored_before = len(web.stored())
         result = web.slack.post(raw, content_type)
         if len(web.stored()) > stored_before:
-            assert (result.status, result.body) == (200, b"")
+            acknowledgement = hands_off(parse_body(raw.decode(), content_type))
+            assert acknowledgement is not None
+            assert (result.status, result.body) == (200, acknowledgement.body.encode())
         else:
             assert result.status == reference.post(raw, content_type).status, raw[:200]
 

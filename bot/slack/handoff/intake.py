@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt import BoltResponse
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
@@ -23,8 +25,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Whether a parsed request's acknowledgement is known before its work: an empty 200, always.
-HandsOff = Callable[[dict[str, Any]], bool]
+# A parsed request's acknowledgement when it is known before its work, else None.
+HandsOff = Callable[[dict[str, Any]], BoltResponse | None]
 
 
 class HandOffIntake:
@@ -82,7 +84,8 @@ class HandOffIntake:
             ):
                 return None
             body = raw.decode()
-            if not self._hands_off(parse_body(body, headers["content-type"])):
+            acknowledgement = self._hands_off(parse_body(body, headers["content-type"]))
+            if acknowledgement is None:
                 return None
         except (ValueError, TypeError, AttributeError, KeyError):
             return None
@@ -99,5 +102,9 @@ class HandOffIntake:
             )
             return None
         self._doorbell.ring()
-        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "0")])
-        return [b""]
+        # Written as Bolt's WSGI adapter writes its responses, headers and all.
+        response = WsgiHttpResponse(
+            acknowledgement.status, acknowledgement.headers, acknowledgement.body
+        )
+        start_response(response.status, response.get_headers())
+        return response.get_body()
