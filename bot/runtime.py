@@ -89,12 +89,16 @@ class Runtime:
         if doorbell is not None:
             intake = HandOffIntake(
                 engine=self.handoff_engine,
-                signing_secret=self.settings.slack_signing_secret or "",
                 hands_off=hands_off,
                 doorbell=doorbell,
                 clock=self.clock,
             )
-        return create_wsgi_app(self.bolt_app(), partial(ping, self.engine), intake)
+        return create_wsgi_app(
+            self.bolt_app(),
+            partial(ping, self.engine),
+            self.settings.slack_signing_secret or "",
+            intake,
+        )
 
     def handoff_worker(self, doorbell: Doorbell) -> HandOffWorker:
         """The worker that does the work of requests the web process handed off."""

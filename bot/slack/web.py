@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
+from bot.slack.payload_shape import keeps_slack_shapes
+from bot.slack.signed_request import read_signed
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -30,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+NOT_FROM_SLACK = {"error": "not a request Slack sends"}
 # Slack's own payloads are small; anything near this is not from Slack.
 MAX_REQUEST_BYTES = 1024 * 1024
 # waitress's threads: requests in hand at once. The listener pool is sized against it (app.py).
@@ -37,13 +41,19 @@ SERVER_THREADS = 8
 
 
 def create_wsgi_app(
-    bolt_app: App, database_ok: Callable[[], bool], intake: HandOffIntake | None = None
+    bolt_app: App,
+    database_ok: Callable[[], bool],
+    signing_secret: str,
+    intake: HandOffIntake | None = None,
 ) -> WSGIApplication:
     """Route `POST /slack/events` to Bolt and `GET /healthz` to a database check.
 
-    With an `intake`, requests it accepts are stored for the worker and acknowledged at once.
+    A signed body that breaks the shapes of Slack's payloads is refused with a 400
+    (`bot.slack.payload_shape`). With an `intake`, requests it accepts are stored for the worker
+    and acknowledged at once.
     """
     slack = SlackRequestHandler(bolt_app, path=SLACK_PATH)
+    verifier = SignatureVerifier(signing_secret)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -52,17 +62,21 @@ def create_wsgi_app(
             if method != "POST":
                 return _json(start_response, 405, {"error": "use POST"}, [("Allow", "POST")])
             with ACKNOWLEDGEMENTS_FIRST.awaiting_acknowledgement():
-                if intake is not None:
-                    acknowledged = intake.take(environ, start_response)
+                signed = read_signed(environ, verifier)
+                if signed is not None and not keeps_slack_shapes(signed.body):
+                    logger.warning("refused a signed body that is not shaped as Slack's are")
+                    return _json(start_response, 400, NOT_FROM_SLACK)
+                if signed is not None and intake is not None:
+                    acknowledged = intake.take(signed, start_response)
                     if acknowledged is not None:
                         return acknowledged
                 try:
                     return slack(environ, start_response)
                 except Exception as error:
-                    # Bolt's own middleware assumes Slack's shapes (an event that is an object,
-                    # say); a signed body that breaks one is refused, not answered with a 500.
+                    # The net under the shape check: Bolt's own middleware assumes Slack's
+                    # shapes, and a body that breaks one is refused, not answered with a 500.
                     logger.warning("refused a malformed Slack request: %s", type(error).__name__)
-                    return _json(start_response, 400, {"error": "not a request Slack sends"})
+                    return _json(start_response, 400, NOT_FROM_SLACK)
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _json(start_response, 405, {"error": "use GET"}, [("Allow", "GET, HEAD")])

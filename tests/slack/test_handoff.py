@@ -52,9 +52,14 @@ class WebWithoutWorker:
         self.slack = SlackSender(self.server.url + SLACK_PATH, SIGNING_SECRET, standin)
 
     def stored(self) -> list[dict[str, Any]]:
-        with self.runtime.handoff_engine.connect() as connection:
-            rows = connection.execute(sa.select(HandedOffRequest.__table__)).mappings()
-            return [dict(row) for row in rows]
+        # As the web process and the worker write it: tried again while SQLite says it is locked.
+        return in_transaction(
+            self.runtime.handoff_engine,
+            lambda connection: [
+                dict(row)
+                for row in connection.execute(sa.select(HandedOffRequest.__table__)).mappings()
+            ],
+        )
 
 
 @pytest.fixture

@@ -26,7 +26,13 @@ def test_healthz_is_ok_when_the_database_answers(bot_server: RunningServer) -> N
 
 def test_healthz_is_unavailable_when_the_database_does_not_answer(runtime: Runtime) -> None:
     unreachable = create_engine_for("postgresql+psycopg://postgres@127.0.0.1:1/none")
-    server = RunningServer(create_wsgi_app(runtime.bolt_app(), partial(ping, unreachable))).start()
+    server = RunningServer(
+        create_wsgi_app(
+            runtime.bolt_app(),
+            partial(ping, unreachable),
+            runtime.settings.slack_signing_secret or "",
+        )
+    ).start()
     try:
         status, body = get(server.url + "/healthz")
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import time
 
 
 class Doorbell:
@@ -52,6 +53,12 @@ class Doorbell:
         except BlockingIOError:
             pass
         return True
+
+    def settle(self, quiet: float, at_most: float) -> None:
+        """Wait until no ring has come for `quiet` seconds, or `at_most` seconds have passed."""
+        deadline = time.monotonic() + at_most
+        while (left := deadline - time.monotonic()) > 0 and self.wait(min(quiet, left)):
+            pass
 
     def close(self) -> None:
         """Close both ends this process holds."""

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
+from bot.slack.signed_request import KEPT_HEADERS
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine_for, is_sqlite_memory
 from db.models import HandedOffRequest
 
@@ -31,12 +32,11 @@ STALE_AFTER = timedelta(minutes=30)
 SQLITE_QUEUE_SUFFIX = "-handoff"
 # How often a writer finding the queue's SQLite file locked tries again (`in_transaction`).
 SQLITE_RETRY_SECONDS = 0.0005
-# The headers a listener or Bolt's middleware reads; the signature was checked on the way in.
-KEPT_HEADERS = ("content-type", "x-slack-retry-num", "x-slack-retry-reason")
 
 
-# Built once: the web process runs it for every request it hands off.
+# Built once: the web process runs one for every request it hands off.
 _INSERT = sa.insert(_TABLE).returning(_TABLE.c.id)
+_INSERT_ALL = sa.insert(_TABLE)
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,31 @@ class Tidied:
     abandoned: int = 0
 
 
+@dataclass(frozen=True)
+class Received:
+    """A request as the web process received it."""
+
+    body: str
+    headers: Mapping[str, str]
+    received_at: datetime
+
+    def row(self) -> dict[str, Any]:
+        """The request as a row of the table, with only the headers worth keeping."""
+        kept = {name: self.headers[name] for name in KEPT_HEADERS if name in self.headers}
+        return {"received_at": self.received_at, "body": self.body, "headers": json.dumps(kept)}
+
+
 def hand_off(
     connection: Connection, body: str, headers: Mapping[str, str], received_at: datetime
 ) -> int:
     """Store a request as received; its id."""
-    kept = {name: headers[name] for name in KEPT_HEADERS if name in headers}
-    row_id = connection.execute(
-        _INSERT, {"received_at": received_at, "body": body, "headers": json.dumps(kept)}
-    ).scalar_one()
+    row_id = connection.execute(_INSERT, Received(body, headers, received_at).row()).scalar_one()
     return int(row_id)
+
+
+def hand_off_all(connection: Connection, requests: Sequence[Received]) -> None:
+    """Store requests as received, in one statement."""
+    connection.execute(_INSERT_ALL, [request.row() for request in requests])
 
 
 def take(connection: Connection, now: datetime, limit: int) -> tuple[HandedOff, ...]:

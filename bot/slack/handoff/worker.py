@@ -28,6 +28,13 @@ WORKER_THREADS = 8
 LOOK_EVERY_SECONDS = 1.0
 # How often requests too old to answer, or abandoned, are looked for (each look writes).
 TIDY_EVERY = timedelta(minutes=1)
+# Woken from idle, the worker lets a burst of requests land before it starts on them: until the
+# doorbell has been quiet this long, and never longer than the next. While the web process is
+# still acknowledging, the worker's work and its writes to the queue would take the cores and
+# the queue's lock (on SQLite) from it: bursts of 50 were acknowledged up to 1.8 times as slowly
+# as by a bare Bolt app. Then it takes as many requests at once as it has threads free.
+SETTLE_QUIET_SECONDS = 0.003
+SETTLE_AT_MOST_SECONDS = 0.25
 
 
 class HandOffWorker:
@@ -74,20 +81,27 @@ class HandOffWorker:
         while not (stopped.is_set() or self._stopping.is_set() or self._doorbell.hung_up):
             if not self._slots.acquire(timeout=self._look_every):
                 continue
+            free = 1
+            while free < self._threads and self._slots.acquire(blocking=False):
+                free += 1
             try:
-                taken = self._take_one()
+                taken = self._take(free)
             except Exception as error:
-                self._slots.release()
+                self._release(free)
                 logger.warning("could not take handed-off work: %s", exception_outline(error))
                 self._stopping.wait(self._look_every)
                 continue
-            if taken is None:
-                self._slots.release()
-                self._doorbell.wait(self._look_every)
-                continue
-            self._pool.submit(self._run, taken)
+            self._release(free - len(taken))
+            for request in taken:
+                self._pool.submit(self._run, request)
+            if not taken and self._doorbell.wait(self._look_every):
+                self._doorbell.settle(SETTLE_QUIET_SECONDS, SETTLE_AT_MOST_SECONDS)
 
-    def _take_one(self) -> HandedOff | None:
+    def _release(self, slots: int) -> None:
+        for _ in range(slots):
+            self._slots.release()
+
+    def _take(self, limit: int) -> tuple[HandedOff, ...]:
         now = self._clock()
         if self._tidied_at is None or now - self._tidied_at >= TIDY_EVERY:
             tidied = in_transaction(self._engine, lambda connection: tidy(connection, now))
@@ -99,8 +113,7 @@ class HandOffWorker:
                     tidied.stale,
                     tidied.abandoned,
                 )
-        taken = in_transaction(self._engine, lambda connection: take(connection, now, limit=1))
-        return taken[0] if taken else None
+        return in_transaction(self._engine, lambda connection: take(connection, now, limit))
 
     def _run(self, request: HandedOff) -> None:
         try:
