@@ -18,9 +18,10 @@ from urllib.parse import parse_qs, urlencode
 
 from bot.core.timefmt import format_when
 from bot.demo.blockkit import BlockRenderer, Where, environment
+from bot.demo.conversations import Entry
 from bot.demo.forms import element_state, input_elements
 from bot.demo.people import COORDINATOR_ID, EVERYONE
-from bot.demo.workspace import DemoWorkspace, Entry
+from bot.demo.workspace import DemoWorkspace
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment

@@ -13,10 +13,11 @@ from datetime import timedelta
 from typing import Any, TextIO
 
 from bot.core.timefmt import format_when
+from bot.demo.conversations import Entry
 from bot.demo.forms import input_elements, options_of
 from bot.demo.people import COORDINATOR_ID, EVERYONE
 from bot.demo.text import blocks_to_text, mrkdwn_to_text
-from bot.demo.workspace import DemoWorkspace, Entry
+from bot.demo.workspace import DemoWorkspace
 
 OPENING_COMMANDS = ("help", "status")
 INSTRUCTIONS = """Demo instructions (anything else is sent as a /cohort command):

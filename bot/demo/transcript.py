@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.timefmt import format_when
 from bot.demo.blockkit import BlockRenderer, Where, environment
+from bot.demo.conversations import Entry
 from bot.demo.people import EVERYONE
-from bot.demo.workspace import DemoWorkspace, Entry
+from bot.demo.workspace import DemoWorkspace
 
 if TYPE_CHECKING:
     from bot.demo.year import YearLog

@@ -17,10 +17,11 @@ from typing import Any, TextIO
 
 from bot.core.settings import Settings
 from bot.demo.autofill import autofill
+from bot.demo.conversations import Entry
 from bot.demo.people import COORDINATOR_ID, PARTICIPANTS, STAFF, DemoPerson
 from bot.demo.seed import TIMETABLE, _weekday, seed
 from bot.demo.transcript import write_transcript
-from bot.demo.workspace import DemoWorkspace, Entry
+from bot.demo.workspace import DemoWorkspace
 from bot.slack.ids.evaluations import ActionId as EvaluationAction
 from bot.slack.ids.reminders import ActionId as ReminderAction
 from bot.slack.ids.reminders import BlockId as ReminderBlock

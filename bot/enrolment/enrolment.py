@@ -4,11 +4,13 @@ Waiting-list offers use the existing statuses: the person offered a freed place 
 (keeping their position) with `place_offered_at` set until they answer. An outstanding offer holds
 the place, so nobody else is enrolled into it meanwhile. Accepting enrols them; declining takes
 them off the waiting list (status `withdrawn`, reason recorded) and offers the place to the next.
+Offers are made here; answering one is in `bot.enrolment.offers`, and taking a place (with the
+welcome it owes) in `bot.enrolment.joining`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import func, select
@@ -16,17 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.core import outbox, outbox_claims
 from bot.core.audit import record_change
-from bot.core.errors import InvalidInput, NotFound, PermissionDenied
-from bot.core.months import add_months
-from bot.enrolment.messages import PlaceOffer, WaitingFacts, WelcomeFacts, WelcomeSession
-from bot.programmes.calendar import person_timetable, timetable_ics, year_shown
-from bot.programmes.invitations import ensure_invitations
-from bot.programmes.programmes import programme_zone
-from db.enums import EnrolmentStatus, SessionStatus
+from bot.core.errors import InvalidInput, NotFound
+from bot.enrolment.joining import take_place
+from bot.enrolment.messages import PlaceOffer, WaitingFacts
+from db.enums import EnrolmentStatus
 from db.models import SYSTEM_ACTOR, Cohort, Enrolment, Person
-
-CALENDAR_FILENAME = "cohort-timetable.ics"
-DECLINED_REASON = "Declined the offer of a place from the waiting list."
 
 # Statuses that mean the person already has (or is queuing for) this cohort.
 _HELD = {
@@ -61,7 +57,7 @@ def enrol(
     `counts_from` dates the place earlier than `now` (a cohort brought in under way is enrolled
     from its start): the coaching deadline runs from then, and coaching since then can be logged.
     """
-    cohort = _locked_cohort(session, cohort_id)
+    cohort = locked_cohort(session, cohort_id)
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound("That person is not known to cohortbot.")
@@ -96,7 +92,7 @@ def enrol(
     enrolment.status_reason = None
     enrolment.place_offered_at = None
     if has_place:
-        _take_place(session, enrolment, cohort, now, counts_from=counts_from)
+        take_place(session, enrolment, cohort, now, counts_from=counts_from)
         action = "enrolment.enrol"
     else:
         enrolment.status = EnrolmentStatus.WAITING
@@ -131,63 +127,19 @@ def withdraw(
     session: Session, *, enrolment_id: int, reason: str, actor: str, now: datetime
 ) -> Enrolment:
     """Take the person out of the cohort (or off its waiting list); nothing more is sent to them."""
-    return _leave(session, enrolment_id, EnrolmentStatus.WITHDRAWN, reason, actor, now)
+    return leave(session, enrolment_id, EnrolmentStatus.WITHDRAWN, reason, actor, now)
 
 
 def defer(
     session: Session, *, enrolment_id: int, reason: str, actor: str, now: datetime
 ) -> Enrolment:
     """Defer the person's place (they may join a later cohort); nothing more is sent to them."""
-    return _leave(session, enrolment_id, EnrolmentStatus.DEFERRED, reason, actor, now)
-
-
-def accept_place(
-    session: Session, *, enrolment_id: int, slack_user_id: str, now: datetime
-) -> Enrolment:
-    """The offered person takes the freed place; if it has gone meanwhile, they keep waiting."""
-    enrolment = _open_offer(session, enrolment_id, slack_user_id)
-    cohort = _locked_cohort(session, enrolment.cohort_id)
-    before = snapshot(enrolment)
-    if _headcount(session, cohort.id) < cohort.capacity:
-        _take_place(session, enrolment, cohort, now)
-        action = "enrolment.accept_place"
-        _renumber_waiting_list(session, cohort.id)
-    else:
-        # The capacity was lowered since the offer: they stay where they were in the queue.
-        enrolment.place_offered_at = None
-        action = "enrolment.offer_lapsed"
-    session.flush()
-    record_change(
-        session,
-        actor=slack_user_id,
-        action=action,
-        entity=enrolment,
-        before=before,
-        after=snapshot(enrolment),
-        now=now,
-    )
-    return enrolment
-
-
-def decline_place(
-    session: Session, *, enrolment_id: int, slack_user_id: str, now: datetime
-) -> Enrolment:
-    """The offered person turns the place down: they leave the waiting list, the next is offered it."""
-    _open_offer(session, enrolment_id, slack_user_id)
-    return _leave(
-        session,
-        enrolment_id,
-        EnrolmentStatus.WITHDRAWN,
-        DECLINED_REASON,
-        slack_user_id,
-        now,
-        action="enrolment.decline_place",
-    )
+    return leave(session, enrolment_id, EnrolmentStatus.DEFERRED, reason, actor, now)
 
 
 def offer_free_places(session: Session, *, cohort_id: int, now: datetime) -> list[Enrolment]:
     """Offer each free place to the first person waiting without an offer; returns those offered."""
-    cohort = _locked_cohort(session, cohort_id)
+    cohort = locked_cohort(session, cohort_id)
     offered: list[Enrolment] = []
     places = free_places(session, cohort)
     if places <= 0:
@@ -252,7 +204,7 @@ def free_places(session: Session, cohort: Cohort) -> int:
             Enrolment.place_offered_at.is_not(None),
         )
     )
-    return cohort.capacity - _headcount(session, cohort.id) - int(offers or 0)
+    return cohort.capacity - headcount(session, cohort.id) - int(offers or 0)
 
 
 def snapshot(enrolment: Enrolment) -> dict[str, Any]:
@@ -274,7 +226,7 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _locked_cohort(session: Session, cohort_id: int) -> Cohort:
+def locked_cohort(session: Session, cohort_id: int) -> Cohort:
     # Locking the cohort row serialises enrolments into it on PostgreSQL, so two people cannot
     # both take its last place; SQLite already serialises writers (BEGIN IMMEDIATE).
     cohort = session.get(Cohort, cohort_id, with_for_update=True)
@@ -283,7 +235,7 @@ def _locked_cohort(session: Session, cohort_id: int) -> Cohort:
     return cohort
 
 
-def _headcount(session: Session, cohort_id: int) -> int:
+def headcount(session: Session, cohort_id: int) -> int:
     count = session.scalar(
         select(func.count(Enrolment.id)).where(
             Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.ENROLLED
@@ -301,98 +253,11 @@ def _last_waiting_position(session: Session, cohort_id: int) -> int:
     return int(last or 0)
 
 
-def _renumber_waiting_list(session: Session, cohort_id: int) -> None:
+def renumber_waiting_list(session: Session, cohort_id: int) -> None:
     session.flush()
     for position, enrolment in enumerate(waiting_list(session, cohort_id), start=1):
         enrolment.waiting_position = position
     session.flush()
-
-
-def _take_place(
-    session: Session,
-    enrolment: Enrolment,
-    cohort: Cohort,
-    now: datetime,
-    *,
-    counts_from: date | None = None,
-) -> None:
-    programme = cohort.programme
-    zone = programme_zone(cohort)
-    enrolment.status = EnrolmentStatus.ENROLLED
-    enrolment.waiting_position = None
-    enrolment.place_offered_at = None
-    today = now.astimezone(zone).date()
-    if counts_from is not None and counts_from < today:
-        # 09:00 local: the same calendar day in UTC too, whatever the season.
-        enrolment.enrolled_at = datetime.combine(counts_from, time(9), tzinfo=zone)
-    else:
-        enrolment.enrolled_at = now
-    enrolled_on = enrolment.enrolled_at.astimezone(zone).date()
-    enrolment.coaching_deadline = add_months(enrolled_on, programme.length_months)
-    session.flush()
-    ensure_invitations(session, cohort_id=cohort.id)
-    _owe_welcome(session, enrolment, cohort, now)
-
-
-def _owe_welcome(session: Session, enrolment: Enrolment, cohort: Cohort, now: datetime) -> None:
-    programme = cohort.programme
-    person = enrolment.person
-    if person.slack_user_id is None:
-        return
-    sessions = person_timetable(session, enrolment_id=enrolment.id)
-    # What is still to come (a cohort brought in under way has sessions already past), with
-    # those whose day is still to be confirmed.
-    live = [
-        s
-        for s in sessions
-        if s.status in (SessionStatus.SCHEDULED, SessionStatus.DATE_TBC) and s.ends_at > now
-    ]
-    today = now.astimezone(programme_zone(cohort)).date()
-    allowance = (
-        enrolment.coaching_allowance
-        if enrolment.coaching_allowance is not None
-        else programme.coaching_allowance
-    )
-    assert enrolment.coaching_deadline is not None
-    facts = WelcomeFacts(
-        person_name=person.name,
-        programme_name=programme.name,
-        cohort_name=cohort.name,
-        tz=programme_zone(cohort),
-        sessions=tuple(
-            WelcomeSession(
-                title=s.title,
-                kind=s.kind.value.replace("_", " "),
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
-                where=s.location or s.video_url,
-                compulsory=s.compulsory,
-                all_day=s.all_day,
-                precision=s.date_precision.value,
-            )
-            for s in live
-        ),
-        with_year=year_shown(cohort, live, today),
-        coaching_allowance=allowance,
-        coaching_deadline=enrolment.coaching_deadline,
-    )
-    calendar_name = f"{programme.name}: {cohort.name}"
-    ics = outbox.Attachment(
-        CALENDAR_FILENAME,
-        f"{calendar_name} timetable",
-        timetable_ics(live, calendar_name=calendar_name),
-    )
-    assert enrolment.enrolled_at is not None
-    outbox.enqueue(
-        session,
-        recipient=person.slack_user_id,
-        kind="welcome",
-        message=facts,
-        due_at=now,
-        idempotency_key=f"welcome:{enrolment.id}:{enrolment.enrolled_at.isoformat()}",
-        attachments=[ics],
-        enrolment_id=enrolment.id,
-    )
 
 
 def _owe_waiting_notice(
@@ -436,21 +301,7 @@ def _owe_place_offer(session: Session, enrolment: Enrolment, cohort: Cohort, now
     )
 
 
-def _open_offer(session: Session, enrolment_id: int, slack_user_id: str) -> Enrolment:
-    enrolment = session.get(Enrolment, enrolment_id)
-    if enrolment is None:
-        raise NotFound("That offer no longer exists.")
-    if enrolment.person.slack_user_id != slack_user_id:
-        raise PermissionDenied(
-            "Sorry, this offer of a place was made to someone else, so only they can answer it. "
-            "Nothing was changed."
-        )
-    if enrolment.status != EnrolmentStatus.WAITING or enrolment.place_offered_at is None:
-        raise InvalidInput("This offer has already been answered or is no longer open.")
-    return enrolment
-
-
-def _leave(
+def leave(
     session: Session,
     enrolment_id: int,
     status: EnrolmentStatus,
@@ -466,7 +317,7 @@ def _leave(
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
         raise NotFound("That enrolment does not exist.")
-    cohort = _locked_cohort(session, enrolment.cohort_id)
+    cohort = locked_cohort(session, enrolment.cohort_id)
     if enrolment.status in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED) or (
         enrolment.status == status
     ):
@@ -491,7 +342,7 @@ def _leave(
         after=snapshot(enrolment),
         now=now,
     )
-    _renumber_waiting_list(session, cohort.id)
+    renumber_waiting_list(session, cohort.id)
     offer_free_places(session, cohort_id=cohort.id, now=now)
     return enrolment
 

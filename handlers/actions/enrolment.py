@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.logging_setup import exception_outline
-from bot.enrolment import enrolment as service
+from bot.enrolment.offers import accept_place, decline_place
 from bot.slack.app_context import Services
 from bot.slack.blocks.enrolment import place_answer_message
 from bot.slack.ids.enrolment import ActionId
@@ -35,7 +35,7 @@ def handle_place_answer(
     services = Services.of(context)
     user_id = body["user"]["id"]
     accepted = action["action_id"] == ActionId.ACCEPT_PLACE
-    answer = service.accept_place if accepted else service.decline_place
+    answer = accept_place if accepted else decline_place
     enrolment_id = button_number(action)
     with services.uow() as session:
         enrolment = answer(

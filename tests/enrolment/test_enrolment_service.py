@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.errors import InvalidInput, PermissionDenied
-from bot.enrolment import enrolment
+from bot.enrolment import enrolment, offers
 from bot.enrolment.messages import WelcomeFacts, WelcomeSession
 from bot.slack.blocks.enrolment import welcome_message
 from db.engine import unit_of_work
@@ -82,10 +82,8 @@ def test_every_freed_place_is_offered_and_an_offer_lapses_if_the_place_goes(
     assert kinds.count("place_offer") == 2
 
     with unit_of_work(db) as session:
-        first = enrolment.accept_place(
-            session, enrolment_id=ids[2], slack_user_id="USVC0002", now=NOW
-        )
-        second = enrolment.accept_place(
+        first = offers.accept_place(session, enrolment_id=ids[2], slack_user_id="USVC0002", now=NOW)
+        second = offers.accept_place(
             session, enrolment_id=ids[3], slack_user_id="USVC0003", now=NOW
         )
         assert (first.status, second.status) == (E, W)
@@ -105,7 +103,7 @@ def test_only_the_person_offered_may_answer_and_reasons_are_required(
         enrolment.withdraw(session, enrolment_id=ids[0], reason="x", actor=COORDINATOR, now=NOW)
 
     with unit_of_work(db) as session, pytest.raises(PermissionDenied):
-        enrolment.accept_place(session, enrolment_id=ids[1], slack_user_id="USVC0000", now=NOW)
+        offers.accept_place(session, enrolment_id=ids[1], slack_user_id="USVC0000", now=NOW)
     with unit_of_work(db) as session, pytest.raises(InvalidInput, match="reason"):
         enrolment.withdraw(session, enrolment_id=ids[1], reason="  ", actor=COORDINATOR, now=NOW)
 

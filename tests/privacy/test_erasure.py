@@ -8,14 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.audit import ERASURE_ACTION, actor_of
 from bot.core.errors import NotFound
-from bot.privacy.erasure import (
-    ERASED_NAME,
-    ERASURE_RULES,
-    MENTION_RULES,
-    SLACK_ID_RULES,
-    erase_person,
-    preview_erasure,
-)
+from bot.privacy.erasure import erase_person, preview_erasure
+from bot.privacy.erasure_rules import ERASED_NAME, ERASURE_RULES, MENTION_RULES, SLACK_ID_RULES
 from bot.privacy.records import reachable_tables
 from db.engine import unit_of_work
 from db.enums import OutboundState
