@@ -19,6 +19,7 @@ speed.
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
 import random
@@ -102,6 +103,40 @@ class Target:
     calls_at_start: int = 0
     requests: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+class CollectorPauses:
+    """The benchmark's own garbage collections while it measures.
+
+    A collection in this process stops its clients and both stand-ins, delaying whatever
+    acknowledgements it is timing at that moment, whichever app's: printed so that a slow burst
+    can be told apart from a slow app.
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+
+    def start(self) -> CollectorPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def _callback(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = clock.perf_counter()
+        else:
+            self.pauses.append(clock.perf_counter() - self._started)
+
+    def row(self) -> tuple[str, str]:
+        over = sum(pause > 0.01 for pause in self.pauses)
+        longest = ms(max(self.pauses, default=0.0))
+        return (
+            "benchmark's own GC pauses",
+            f"{len(self.pauses)}, {over} over 10 ms, longest {longest}",
+        )
 
 
 def cpu_seconds(pid: int) -> float:
@@ -188,6 +223,7 @@ class Load:
         self.seed = seed
         self.samples: list[Sample] = []
         self.bursts: list[Sample] = []
+        self.slowest_of_each_burst: dict[str, list[float]] = defaultdict(list)
         self.turn = APPS[0]
         self.running = threading.Event()
         self.stopping = threading.Event()
@@ -220,12 +256,14 @@ class Load:
     def burst(self, target: Target, people: Sequence[str]) -> None:
         """Everyone sends one request at the same instant (after a reminder goes out, say)."""
         barrier = threading.Barrier(len(people))
+        this_burst: list[float] = []
 
         def one(index: int, user_id: str) -> None:
             barrier.wait()
             sample = self.send(target, KINDS[index % len(KINDS)], user_id)
             with self._lock:
                 self.bursts.append(sample)
+                this_burst.append(sample.seconds)
                 target.requests += 1
 
         threads = [
@@ -236,6 +274,8 @@ class Load:
             thread.start()
         for thread in threads:
             thread.join(timeout=35)
+        with self._lock:
+            self.slowest_of_each_burst[target.name].append(max(this_burst, default=float("nan")))
 
     def send(self, target: Target, kind: str, user_id: str) -> Sample:
         """One signed request of `kind`, timed from sending to the acknowledgement's arrival."""
@@ -391,6 +431,12 @@ def run_load(
                 threading.Thread(target=load.person, args=(index, user_id), daemon=True)
                 for index, user_id in enumerate(people)
             ]
+            # What this process built so far (the data set's leftovers, both stand-ins) is kept
+            # out of the collector's full passes, as `cohortbot serve` does with its own: one
+            # such pass here took 115 ms and stalled whichever app's burst it fell in.
+            gc.collect()
+            gc.freeze()
+            pauses = CollectorPauses().start()
             for thread in threads:
                 thread.start()
             for repeat in range(arguments.repeats):
@@ -409,10 +455,11 @@ def run_load(
                 for app in APPS if repeat % 2 == 0 else APPS[::-1]:
                     clock.sleep(arguments.think)
                     load.burst(targets[app], people)
+            pauses.stop()
             # Let work after the acknowledgements finish before reading CPU and calls.
             clock.sleep(2)
             wait_for_handed_off_work(url)
-            return figures(load, targets, started_rss)
+            return [*figures(load, targets, started_rss), pauses.row()]
     finally:
         product_standin.stop()
         bare_standin.stop()
@@ -459,6 +506,9 @@ def figures(
                 f"p99 {ms(percentile(values, 0.99))} max {ms(max(values, default=float('nan')))}",
             )
         )
+    for app in APPS:
+        slowest = ", ".join(ms(seconds) for seconds in load.slowest_of_each_burst[app])
+        rows.append((f"all at once, slowest of each burst, {app}", slowest))
     if bursts["cohortbot"] and bursts["bare Bolt"]:
         product, bare = bursts["cohortbot"], bursts["bare Bolt"]
         rows.append(
