@@ -77,6 +77,7 @@ class Runtime:
             clock=self.clock,
             socket_mode=socket_mode,
             worker=worker,
+            handed_off_requests=self.handoff_engine,
         )
 
     def wsgi_app(self, doorbell: Doorbell | None = None) -> WSGIApplication:

@@ -12,6 +12,7 @@ from bot.privacy.erasure import erase_person, preview_erasure
 from bot.privacy.subject_access import subject_access
 from bot.privacy.subjects import person_by_email
 from bot.runtime import Runtime
+from bot.slack.handoff.queue import forget_handed_off
 from db.engine import unit_of_work
 
 
@@ -57,6 +58,8 @@ def erase(args: argparse.Namespace, runtime: Runtime) -> list[str]:
                 "Nothing was changed: run again with --yes to erase.",
             ]
         result = erase_person(session, person_id=person_id, actor=CLI_ACTOR, now=now)
+    # A request of theirs still waiting for the worker holds their Slack id: it goes too.
+    forget_handed_off(runtime.handoff_engine, result.slack_user_id or "")
     return [
         f"Erased person {person_id}: {result.records} records anonymised or removed, "
         f"{result.audit_values} values taken out of the audit trail."

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.util.utils import get_arg_names_of_callable
 from slack_sdk import WebClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import event_log
@@ -19,6 +20,7 @@ from bot.core.logging_setup import bolt_base_logger
 from bot.core.settings import Settings
 from bot.slack.acknowledgements_first import ACKNOWLEDGEMENTS_FIRST
 from bot.slack.app_context import CONTEXT_KEY, Services
+from bot.slack.handoff.queue import forget_handed_off
 from bot.slack.web import SERVER_THREADS
 from db.engine import reading, unit_of_work
 
@@ -45,6 +47,7 @@ def create_app(
     clock: Clock = system_clock,
     socket_mode: bool = False,
     worker: bool = False,
+    handed_off_requests: Engine | None = None,
 ) -> App:
     """Build the Bolt app; over HTTP every request must carry Slack's signature.
 
@@ -72,6 +75,7 @@ def create_app(
         clock=clock,
         settings=settings,
         read=partial(reading, session_factory),
+        forget_handed_off=partial(forget_handed_off, handed_off_requests),
     )
     uow = services.uow
 

@@ -26,6 +26,9 @@ class Services:
     settings: Settings
     # For work that only reads (the Home tab, status): on SQLite it leaves writers free.
     read: UnitOfWork
+    # Drops the requests waiting for the worker that carry a Slack id (`forget_requests_of`),
+    # kept where the worker's queue is, which on SQLite is a database file of its own.
+    forget_handed_off: Callable[[str], int]
 
     @classmethod
     def of(cls, context: Mapping[str, Any]) -> Services:

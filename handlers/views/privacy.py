@@ -50,6 +50,9 @@ def handle_view_erase(
         return
     ack(response_action="update", view=erased_view(result).to_dict())
     if result.slack_user_id:
+        # A request of theirs still waiting for the worker holds their Slack id (and a form's
+        # their name): it goes too, unrun unless the worker has already begun it.
+        request.services.forget_handed_off(result.slack_user_id)
         # Their Home tab showed their places and records: it becomes a stranger's.
         publish_home(client, request.services, result.slack_user_id)
 

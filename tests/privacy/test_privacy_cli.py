@@ -6,11 +6,16 @@ import io
 import json
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bot.cli import build_parser
 from bot.cli.privacy import run_privacy_command
 from bot.runtime import Runtime
+from bot.slack.handoff.queue import hand_off, in_transaction
 from db.engine import unit_of_work
-from tests.privacy.canary import EMAIL, build, canary_cells
+from db.models import HandedOffRequest
+from tests.fixtures.bot import NOW, PARTICIPANT
+from tests.privacy.canary import EMAIL, SLACK_ID, build, canary_cells
 from tests.reporting.test_export_cli import cohortbot
 
 
@@ -42,6 +47,24 @@ def test_erase_lists_what_goes_then_erases_with_yes(runtime: Runtime) -> None:
 
     code, _, err = run(runtime, "erase", "--email", EMAIL, "--yes")
     assert (code, err) == (2, f"cohortbot: I hold no records about {EMAIL}.\n")
+
+
+def test_erase_drops_their_requests_waiting_for_the_worker_and_no_one_elses(
+    runtime: Runtime,
+) -> None:
+    with unit_of_work(runtime.session_factory) as session:
+        build(session)
+    with runtime.handoff_engine.begin() as connection:
+        hand_off(connection, f"user_id={SLACK_ID}&command=%2Fcohort&text=status", {}, NOW)
+        theirs_too = hand_off(connection, f"user_id={PARTICIPANT}&text=status", {}, NOW)
+
+    code, _, _ = run(runtime, "erase", "--email", EMAIL, "--yes")
+
+    left = in_transaction(
+        runtime.handoff_engine,
+        lambda connection: list(connection.scalars(sa.select(HandedOffRequest.id))),
+    )
+    assert (code, left) == (0, [theirs_too])
 
 
 def test_sar_writes_json_and_html_into_the_directory(runtime: Runtime, tmp_path: Path) -> None:

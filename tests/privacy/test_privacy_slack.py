@@ -8,14 +8,17 @@ import sqlalchemy as sa
 
 from bot.core.audit import ERASURE_ACTION, READ_PREFIX, actor_of
 from bot.runtime import Runtime
+from bot.slack.handoff.doorbell import Doorbell
+from bot.slack.handoff.queue import in_transaction
 from bot.slack.ids.privacy import CONFIRMED, Field
+from bot.slack.web import SLACK_PATH, RunningServer
 from bot.standin import SlackStandin
 from bot.standin.inbound import SlackSender
 from db.engine import unit_of_work
-from db.models import AuditEvent, OutboundMessage
+from db.models import AuditEvent, HandedOffRequest, OutboundMessage
 from db.personal import person_linked_tables
 from scheduling.delivery import deliver_due
-from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT
+from tests.fixtures.bot import COORDINATOR, NOW, PARTICIPANT, SIGNING_SECRET
 from tests.privacy.canary import NAME, SLACK_ID, Canary, build, canary_cells
 from tests.support.programmes import command_reply, open_modal, submit, ticked
 
@@ -66,6 +69,35 @@ def test_a_coordinator_confirms_the_modal_and_the_person_is_erased(
     # Erased, the person is no longer found.
     assert "I hold no records about" in command_reply(
         slack, standin, COORDINATOR, f"erase {MENTION}"
+    )
+
+
+def test_their_requests_waiting_for_the_worker_go_with_the_erasure_and_no_one_elses(
+    runtime: Runtime, standin: SlackStandin
+) -> None:
+    seed(runtime)
+    standin.add_user(SLACK_ID, name=NAME, email="quentin.canary@example.nhs.uk")
+    doorbell = Doorbell()  # no worker listens: what is handed off waits
+    server = RunningServer(runtime.wsgi_app(doorbell)).start()
+    slack = SlackSender(server.url + SLACK_PATH, SIGNING_SECRET, standin)
+    try:
+        for user_id in (SLACK_ID, PARTICIPANT):
+            slack.event({"type": "app_home_opened", "user": user_id, "tab": "home"})
+        assert len(waiting_bodies(runtime)) == 2
+        view_id = open_modal(slack, standin, COORDINATOR, f"erase {MENTION}")
+        submit(slack, standin, view_id, COORDINATOR, **{Field.CONFIRM: ticked(CONFIRMED)})
+    finally:
+        server.stop()
+        doorbell.close()
+
+    (left,) = waiting_bodies(runtime)
+    assert PARTICIPANT in left and SLACK_ID not in left
+
+
+def waiting_bodies(runtime: Runtime) -> list[str]:
+    return in_transaction(
+        runtime.handoff_engine,
+        lambda connection: list(connection.scalars(sa.select(HandedOffRequest.body))),
     )
 
 

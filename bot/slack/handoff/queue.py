@@ -129,6 +129,25 @@ def finish(connection: Connection, ids: Sequence[int]) -> None:
         connection.execute(sa.delete(_TABLE).where(_TABLE.c.id.in_(ids)))
 
 
+def forget_requests_of(connection: Connection, slack_user_id: str) -> int:
+    """Drop the stored requests that carry `slack_user_id` (an erasure); how many there were.
+
+    Slack's ids are letters and digits, and stand as they are in a form-encoded body as in JSON.
+    """
+    if not slack_user_id:
+        return 0
+    return connection.execute(
+        sa.delete(_TABLE).where(_TABLE.c.body.contains(slack_user_id, autoescape=True))
+    ).rowcount
+
+
+def forget_handed_off(engine: Engine | None, slack_user_id: str) -> int:
+    """`forget_requests_of` in a transaction of its own; 0 where there is no queue."""
+    if engine is None:
+        return 0
+    return in_transaction(engine, lambda connection: forget_requests_of(connection, slack_user_id))
+
+
 def waiting(connection: Connection) -> int:
     """How many requests are stored, taken or not (for the health check and tests)."""
     return int(connection.execute(sa.select(sa.func.count()).select_from(_TABLE)).scalar_one())
