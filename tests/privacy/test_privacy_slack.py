@@ -86,6 +86,8 @@ def test_their_requests_waiting_for_the_worker_go_with_the_erasure_and_no_one_el
         assert len(waiting_bodies(runtime)) == 2
         view_id = open_modal(slack, standin, COORDINATOR, f"erase {MENTION}")
         submit(slack, standin, view_id, COORDINATOR, **{Field.CONFIRM: ticked(CONFIRMED)})
+        # The listener's last step after its acknowledgement: it has done the rest by then.
+        standin.wait_for(lambda: standin.home_view(SLACK_ID))
     finally:
         server.stop()
         doorbell.close()

@@ -70,6 +70,9 @@ def test_a_second_long_running_clock_is_refused_on_sqlite(
     )
 
 
+# The pass writes (the forms it stores, their audit events): `db` empties the tables afterwards,
+# or the next test on this database would find them.
+@pytest.mark.usefixtures("db")
 def test_a_once_pass_beside_a_running_clock_waits_for_its_tick_then_runs(
     database_url: str, engine: Engine, standin: SlackStandin, tmp_path: Path
 ) -> None:
