@@ -44,10 +44,10 @@ def create_app(
     session_factory: sessionmaker[Session],
     client: WebClient,
     register_listeners: Callable[[App], None],
+    handed_off_requests: Engine,
     clock: Clock = system_clock,
     socket_mode: bool = False,
     worker: bool = False,
-    handed_off_requests: Engine | None = None,
 ) -> App:
     """Build the Bolt app; over HTTP every request must carry Slack's signature.
 

@@ -69,7 +69,7 @@ def keeps_slack_shapes(body: dict[str, Any]) -> bool:
 
 
 def _strings(mapping: dict[str, Any], names: tuple[str, ...]) -> bool:
-    return all(not (name in mapping and not isinstance(mapping[name], str)) for name in names)
+    return all(isinstance(mapping[name], str) for name in names if name in mapping)
 
 
 def _object_or_id(value: Any) -> bool:

@@ -33,5 +33,6 @@ def handle_command_export(request: CommandRequest) -> Message:
     return notice(f"Your export is on its way: {filename} will arrive in a DM from me shortly.")
 
 
-# Not instant: building the workbook can take seconds, longer than Slack waits for an answer.
+# Acknowledged with nothing, then answered: building the workbook can take seconds, longer than
+# Slack waits for an answer.
 ROUTES: tuple[Route, ...] = (Route(SUBCOMMAND, handle_command_export),)

@@ -16,17 +16,18 @@ from bot.standin import SlackStandin
 from bot.standin.inbound import FORM, JSON, SlackSender
 from tests.fixtures.bot import COORDINATOR, PARTICIPANT
 
-# Each of these made Bolt's middleware, matchers or log of unhandled requests raise, and Bolt
-# answered 500.
+# Bodies Slack never sends. The first six made Bolt's middleware, matchers or log of unhandled
+# requests raise, and Bolt answered 500; a numeric user raised out of Bolt altogether; a numeric
+# action id went unmatched.
 BOLT_FAILED_ON = [
     {"type": "block_actions", "actions": "x"},
     {"type": "block_actions", "actions": [1]},
-    {"type": "block_actions", "actions": [{"action_id": 3}]},
     {"type": "view_submission", "view": "x"},
     {"type": "view_closed", "view": []},
     {"type": "event_callback", "event": "x"},
     {"type": "block_suggestion", "action_id": 1},
     {"type": "block_actions", "user": 5, "actions": []},
+    {"type": "block_actions", "actions": [{"action_id": 3}]},
 ]
 
 JSONISH = st.recursive(

@@ -141,10 +141,8 @@ def forget_requests_of(connection: Connection, slack_user_id: str) -> int:
     ).rowcount
 
 
-def forget_handed_off(engine: Engine | None, slack_user_id: str) -> int:
-    """`forget_requests_of` in a transaction of its own; 0 where there is no queue."""
-    if engine is None:
-        return 0
+def forget_handed_off(engine: Engine, slack_user_id: str) -> int:
+    """`forget_requests_of` in a transaction of its own."""
     return in_transaction(engine, lambda connection: forget_requests_of(connection, slack_user_id))
 
 
